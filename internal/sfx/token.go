@@ -1,0 +1,320 @@
+package sfx
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Authorization scopes a token can carry. RUM cannot be combined with the others.
+const (
+	ScopeAPI    = "API"
+	ScopeIngest = "INGEST"
+	ScopeRUM    = "RUM"
+)
+
+// Token is an org token as the API returns it.
+//
+// Fields the API sends that this package does not model are kept in Extra and sent back
+// unchanged by UpdateToken, so a read-modify-write never drops them. Read-only fields
+// (ID, Secret, Expiry, ...) are never sent: see MarshalJSON.
+type Token struct {
+	Name          string
+	ID            string
+	Description   string
+	AuthScopes    []string
+	Disabled      bool
+	Secret        string
+	Limits        *Limits
+	Notifications []Notification
+	Permissions   *Permissions
+
+	// Times are milliseconds since the Unix epoch; 0 means the API sent none.
+	Expiry         int64
+	Created        int64
+	LastUpdated    int64
+	LatestRotation int64
+
+	Creator         string
+	LastUpdatedBy   string
+	OrgID           string
+	ExceedingLimits bool
+
+	// SecondsUntilExpiry is write-only: when non-nil it is sent on create and update and
+	// sets the token's expiry. The API never returns it.
+	SecondsUntilExpiry *int64
+
+	// Extra holds the fields of the API's token object that this package does not model.
+	Extra map[string]json.RawMessage
+}
+
+// String formats the token with its secret and any notification secret masked, so that
+// printing or logging a Token cannot leak them.
+func (t Token) String() string {
+	type plain Token // no methods: formatting it does not recurse into String
+	p := plain(t)
+	p.Secret = mask(p.Secret)
+	if len(p.Notifications) > 0 {
+		p.Notifications = append([]Notification(nil), p.Notifications...)
+		for i := range p.Notifications {
+			p.Notifications[i].Secret = mask(p.Notifications[i].Secret)
+		}
+	}
+	return fmt.Sprintf("%+v", p)
+}
+
+// GoString is String for the %#v verb.
+func (t Token) GoString() string { return t.String() }
+
+// tokenFields lists the JSON keys Token models; every other key lands in Extra.
+var tokenFields = map[string]bool{
+	"name": true, "id": true, "description": true, "authScopes": true, "disabled": true,
+	"secret": true, "limits": true, "notifications": true, "permissions": true,
+	"expiry": true, "created": true, "lastUpdated": true, "latestRotation": true,
+	"creator": true, "lastUpdatedBy": true, "orgId": true, "exceedingLimits": true,
+	"secondsUntilExpiry": true,
+}
+
+type tokenWire struct {
+	Name               string          `json:"name"`
+	ID                 string          `json:"id,omitempty"`
+	Description        *string         `json:"description,omitempty"`
+	AuthScopes         []string        `json:"authScopes,omitempty"`
+	Disabled           *bool           `json:"disabled,omitempty"`
+	Secret             string          `json:"secret,omitempty"`
+	Limits             *Limits         `json:"limits,omitempty"`
+	Notifications      []Notification  `json:"notifications,omitempty"`
+	Permissions        json.RawMessage `json:"permissions,omitempty"`
+	Expiry             *int64          `json:"expiry,omitempty"`
+	Created            *int64          `json:"created,omitempty"`
+	LastUpdated        *int64          `json:"lastUpdated,omitempty"`
+	LatestRotation     *int64          `json:"latestRotation,omitempty"`
+	Creator            *string         `json:"creator,omitempty"`
+	LastUpdatedBy      *string         `json:"lastUpdatedBy,omitempty"`
+	OrgID              *string         `json:"orgId,omitempty"`
+	ExceedingLimits    *bool           `json:"exceedingLimits,omitempty"`
+	SecondsUntilExpiry *int64          `json:"secondsUntilExpiry,omitempty"`
+}
+
+// UnmarshalJSON decodes an API token, tolerating nulls for every field.
+func (t *Token) UnmarshalJSON(data []byte) error {
+	known, extra, err := splitObject(data, tokenFields)
+	if err != nil {
+		return err
+	}
+	var w tokenWire
+	if err := json.Unmarshal(known, &w); err != nil {
+		return err
+	}
+	*t = Token{
+		Name:            w.Name,
+		ID:              w.ID,
+		Description:     deref(w.Description),
+		AuthScopes:      w.AuthScopes,
+		Disabled:        deref(w.Disabled),
+		Secret:          w.Secret,
+		Limits:          w.Limits,
+		Notifications:   w.Notifications,
+		Expiry:          deref(w.Expiry),
+		Created:         deref(w.Created),
+		LastUpdated:     deref(w.LastUpdated),
+		LatestRotation:  deref(w.LatestRotation),
+		Creator:         deref(w.Creator),
+		LastUpdatedBy:   deref(w.LastUpdatedBy),
+		OrgID:           deref(w.OrgID),
+		ExceedingLimits: deref(w.ExceedingLimits),
+	}
+	if len(w.Permissions) > 0 && !bytes.Equal(bytes.TrimSpace(w.Permissions), []byte("null")) {
+		var p Permissions
+		if err := json.Unmarshal(w.Permissions, &p); err != nil {
+			return fmt.Errorf("permissions: %w", err)
+		}
+		t.Permissions = &p
+	}
+	t.Extra = extra
+	return nil
+}
+
+// MarshalJSON encodes the request body for create and update: the writable fields, always
+// including "disabled" (false re-enables a token) and "permissions" (null means admin-only),
+// plus every unmodelled field in Extra. Read-only fields are left out.
+func (t Token) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(t.Extra)+9)
+	for k, v := range t.Extra {
+		out[k] = v
+	}
+	out["name"] = t.Name
+	out["description"] = t.Description
+	if len(t.AuthScopes) > 0 {
+		out["authScopes"] = t.AuthScopes
+	}
+	out["disabled"] = t.Disabled
+	if t.Limits != nil {
+		out["limits"] = t.Limits
+	}
+	notifications := t.Notifications
+	if notifications == nil {
+		notifications = []Notification{}
+	}
+	out["notifications"] = notifications
+	out["permissions"] = t.Permissions
+	if t.SecondsUntilExpiry != nil {
+		out["secondsUntilExpiry"] = *t.SecondsUntilExpiry
+	}
+	return json.Marshal(out)
+}
+
+// Limits are a token's usage quotas and rate limits. Nil fields are unset.
+type Limits struct {
+	DPMQuota                      *int64          `json:"-"`
+	DPMNotificationThreshold      *int64          `json:"-"`
+	CategoryQuota                 *CategoryLimits `json:"-"`
+	CategoryNotificationThreshold *CategoryLimits `json:"-"`
+	EventSearchesPerMinute        *int64          `json:"-"`
+	JobsPerMinuteLimit            *int64          `json:"-"`
+
+	// Extra holds unmodelled keys of the limits object (mtsmLimit, for example).
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type limitsWire struct {
+	DPMQuota                      *int64          `json:"dpmQuota,omitempty"`
+	DPMNotificationThreshold      *int64          `json:"dpmNotificationThreshold,omitempty"`
+	CategoryQuota                 *CategoryLimits `json:"categoryQuota,omitempty"`
+	CategoryNotificationThreshold *CategoryLimits `json:"categoryNotificationThreshold,omitempty"`
+	EventSearchesPerMinute        *int64          `json:"eventSearchesPerMinute,omitempty"`
+	JobsPerMinuteLimit            *int64          `json:"jobsPerMinuteLimit,omitempty"`
+}
+
+var limitsFields = map[string]bool{
+	"dpmQuota": true, "dpmNotificationThreshold": true, "categoryQuota": true,
+	"categoryNotificationThreshold": true, "eventSearchesPerMinute": true, "jobsPerMinuteLimit": true,
+}
+
+// UnmarshalJSON decodes the limits object, keeping unmodelled keys in Extra.
+func (l *Limits) UnmarshalJSON(data []byte) error {
+	known, extra, err := splitObject(data, limitsFields)
+	if err != nil {
+		return err
+	}
+	var w limitsWire
+	if err := json.Unmarshal(known, &w); err != nil {
+		return err
+	}
+	*l = Limits{
+		DPMQuota: w.DPMQuota, DPMNotificationThreshold: w.DPMNotificationThreshold,
+		CategoryQuota: w.CategoryQuota, CategoryNotificationThreshold: w.CategoryNotificationThreshold,
+		EventSearchesPerMinute: w.EventSearchesPerMinute, JobsPerMinuteLimit: w.JobsPerMinuteLimit,
+	}
+	l.Extra = extra
+	return nil
+}
+
+// MarshalJSON encodes the set fields and every unmodelled key.
+func (l Limits) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(l.Extra)+6)
+	for k, v := range l.Extra {
+		out[k] = v
+	}
+	w := limitsWire{
+		DPMQuota: l.DPMQuota, DPMNotificationThreshold: l.DPMNotificationThreshold,
+		CategoryQuota: l.CategoryQuota, CategoryNotificationThreshold: l.CategoryNotificationThreshold,
+		EventSearchesPerMinute: l.EventSearchesPerMinute, JobsPerMinuteLimit: l.JobsPerMinuteLimit,
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	var known map[string]json.RawMessage
+	if err := json.Unmarshal(b, &known); err != nil {
+		return nil, err
+	}
+	for k, v := range known {
+		out[k] = v
+	}
+	return json.Marshal(out)
+}
+
+// CategoryLimits are per-category quotas or thresholds, keyed on the wire by category number.
+type CategoryLimits struct {
+	Hosts          *int64 `json:"1,omitempty"`
+	Containers     *int64 `json:"2,omitempty"`
+	CustomMetrics  *int64 `json:"3,omitempty"`
+	HighResMetrics *int64 `json:"4,omitempty"`
+}
+
+// Notification is one recipient of a token's limit notifications. Which fields apply
+// depends on Type (see NotificationTypes).
+type Notification struct {
+	Type           string `json:"type"`
+	Email          string `json:"email,omitempty"`
+	CredentialID   string `json:"credentialId,omitempty"`
+	CredentialName string `json:"credentialName,omitempty"`
+	Channel        string `json:"channel,omitempty"`
+	Team           string `json:"team,omitempty"`
+	RoutingKey     string `json:"routingKey,omitempty"`
+	URL            string `json:"url,omitempty"`
+	Secret         string `json:"secret,omitempty"`
+	ResponderName  string `json:"responderName,omitempty"`
+	ResponderID    string `json:"responderId,omitempty"`
+	ResponderType  string `json:"responderType,omitempty"`
+}
+
+// Permissions is a token's access control list. A nil *Permissions means admin-only.
+type Permissions struct {
+	ACL []ACLEntry `json:"acl"`
+}
+
+// MarshalJSON adds the always-null "parent" the API expects.
+func (p Permissions) MarshalJSON() ([]byte, error) {
+	acl := p.ACL
+	if acl == nil {
+		acl = []ACLEntry{}
+	}
+	return json.Marshal(struct {
+		ACL    []ACLEntry `json:"acl"`
+		Parent *string    `json:"parent"`
+	}{ACL: acl})
+}
+
+// ACLEntry grants a principal the given actions (READ, WRITE) on a token.
+type ACLEntry struct {
+	PrincipalID   string   `json:"principalId"`
+	PrincipalType string   `json:"principalType"`
+	Actions       []string `json:"actions"`
+}
+
+// splitObject splits a JSON object into the members whose keys are in known, re-encoded as
+// an object for decoding into a wire struct, and the other members (nil when none). Keys
+// match exactly: encoding/json on its own would also decode "Name" into the field for
+// "name", and the member would then be both decoded and kept in Extra. JSON null
+// yields an empty object.
+func splitObject(data []byte, known map[string]bool) ([]byte, map[string]json.RawMessage, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, nil, err
+	}
+	var extra map[string]json.RawMessage
+	for k, v := range all {
+		if !known[k] {
+			if extra == nil {
+				extra = map[string]json.RawMessage{}
+			}
+			extra[k] = v
+			delete(all, k)
+		}
+	}
+	if all == nil {
+		return []byte("{}"), nil, nil
+	}
+	b, err := json.Marshal(all)
+	return b, extra, err
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

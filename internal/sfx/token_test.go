@@ -1,0 +1,207 @@
+package sfx
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// decodeMap marshals v and decodes the result into a generic map.
+func decodeMap(t *testing.T, v any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("Marshal: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("Unmarshal %s: %v", b, err)
+	}
+	return m
+}
+
+func TestTokenUnknownFieldsRoundTrip(t *testing.T) {
+	t.Parallel()
+	in := `{"name":"t","id":"I","secret":"` + testSecret + `","disabled":true,
+		"roles":[{"title":"power"}],"futureField":{"nested":[1,2,3]},
+		"limits":{"dpmQuota":10,"mtsmLimit":500,"futureLimit":"x"}}`
+	var tok Token
+	if err := json.Unmarshal([]byte(in), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if len(tok.Extra) != 2 || tok.Limits == nil || len(tok.Limits.Extra) != 2 {
+		t.Fatalf("Extra = %v, Limits = %+v", tok.Extra, tok.Limits)
+	}
+	m := decodeMap(t, tok)
+	want := map[string]any{
+		"roles":       []any{map[string]any{"title": "power"}},
+		"futureField": map[string]any{"nested": []any{1.0, 2.0, 3.0}},
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(m[k], v) {
+			t.Errorf("%s = %#v, want %#v", k, m[k], v)
+		}
+	}
+	limits := m["limits"].(map[string]any)
+	if limits["mtsmLimit"] != 500.0 || limits["futureLimit"] != "x" || limits["dpmQuota"] != 10.0 {
+		t.Errorf("limits = %v", limits)
+	}
+	for _, readOnly := range []string{"id", "secret", "expiry", "created", "creator", "orgId", "exceedingLimits"} {
+		if _, ok := m[readOnly]; ok {
+			t.Errorf("request body contains read-only field %q", readOnly)
+		}
+	}
+}
+
+func TestTokenMarshalSendsFalseAndNulls(t *testing.T) {
+	t.Parallel()
+	m := decodeMap(t, Token{Name: "t"})
+	if v, ok := m["disabled"]; !ok || v != false {
+		t.Errorf("disabled = %v (present %v), want false sent", v, ok)
+	}
+	if v, ok := m["permissions"]; !ok || v != nil {
+		t.Errorf("permissions = %v (present %v), want null sent", v, ok)
+	}
+	if v, ok := m["notifications"]; !ok || !reflect.DeepEqual(v, []any{}) {
+		t.Errorf("notifications = %v, want []", v)
+	}
+	if _, ok := m["limits"]; ok {
+		t.Errorf("limits sent for a token without limits")
+	}
+	if _, ok := m["secondsUntilExpiry"]; ok {
+		t.Errorf("secondsUntilExpiry sent when nil")
+	}
+	secs := int64(3600)
+	if m := decodeMap(t, Token{Name: "t", SecondsUntilExpiry: &secs}); m["secondsUntilExpiry"] != 3600.0 {
+		t.Errorf("secondsUntilExpiry = %v", m["secondsUntilExpiry"])
+	}
+}
+
+func TestTokenLimitsDecoding(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in   string
+		wantLimits bool
+		check      func(*testing.T, *Limits)
+	}{
+		{name: "missing", in: `{"name":"t"}`},
+		{name: "null", in: `{"name":"t","limits":null}`},
+		{name: "empty", in: `{"name":"t","limits":{}}`, wantLimits: true},
+		{name: "categoryQuota null", in: `{"name":"t","limits":{"dpmQuota":1000,"categoryQuota":null}}`, wantLimits: true,
+			check: func(t *testing.T, l *Limits) {
+				if l.CategoryQuota != nil || l.DPMQuota == nil || *l.DPMQuota != 1000 {
+					t.Errorf("limits = %+v", l)
+				}
+			}},
+		{name: "categories", in: `{"name":"t","limits":{"categoryQuota":{"1":1,"2":2,"3":3,"4":4},"categoryNotificationThreshold":{"3":90}}}`,
+			wantLimits: true, check: func(t *testing.T, l *Limits) {
+				q := l.CategoryQuota
+				if q == nil || *q.Hosts != 1 || *q.Containers != 2 || *q.CustomMetrics != 3 || *q.HighResMetrics != 4 {
+					t.Errorf("categoryQuota = %+v", q)
+				}
+				if n := l.CategoryNotificationThreshold; n == nil || *n.CustomMetrics != 90 || n.Hosts != nil {
+					t.Errorf("categoryNotificationThreshold = %+v", n)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tok Token
+			if err := json.Unmarshal([]byte(tt.in), &tok); err != nil {
+				t.Fatal(err)
+			}
+			if (tok.Limits != nil) != tt.wantLimits {
+				t.Fatalf("Limits = %+v, want present %v", tok.Limits, tt.wantLimits)
+			}
+			if tt.check != nil {
+				tt.check(t, tok.Limits)
+			}
+		})
+	}
+}
+
+func TestTokenPermissions(t *testing.T) {
+	t.Parallel()
+	var tok Token
+	if err := json.Unmarshal([]byte(`{"name":"t","permissions":null}`), &tok); err != nil || tok.Permissions != nil {
+		t.Fatalf("null: %v, %+v", err, tok.Permissions)
+	}
+	in := `{"name":"t","permissions":{"acl":[{"principalId":"U1","principalType":"USER","actions":["READ","WRITE"]}],"parent":null}}`
+	if err := json.Unmarshal([]byte(in), &tok); err != nil {
+		t.Fatal(err)
+	}
+	want := &Permissions{ACL: []ACLEntry{{PrincipalID: "U1", PrincipalType: "USER", Actions: []string{"READ", "WRITE"}}}}
+	if !reflect.DeepEqual(tok.Permissions, want) {
+		t.Fatalf("Permissions = %+v", tok.Permissions)
+	}
+	p := decodeMap(t, tok)["permissions"].(map[string]any)
+	if _, ok := p["parent"]; !ok || p["parent"] != nil || len(p["acl"].([]any)) != 1 {
+		t.Errorf("permissions sent as %v", p)
+	}
+	if err := json.Unmarshal([]byte(`{"name":"t","permissions":"x"}`), &tok); err == nil {
+		t.Error("a string for permissions decoded without error")
+	}
+}
+
+func TestTokenDecodeToleratesNulls(t *testing.T) {
+	t.Parallel()
+	in := `{"name":"t","id":null,"description":null,"authScopes":null,"disabled":null,"secret":null,
+		"expiry":null,"created":null,"notifications":null,"exceedingLimits":null,"orgId":null}`
+	var tok Token
+	if err := json.Unmarshal([]byte(in), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tok, Token{Name: "t"}) {
+		t.Errorf("got %+v", tok)
+	}
+	if err := json.Unmarshal([]byte(`null`), &tok); err != nil || tok.Name != "" {
+		t.Errorf("null token: %v %+v", err, tok)
+	}
+}
+
+// A key that differs from a modeled one only in case must neither fill the modeled field
+// nor be echoed as unmodeled, the way encoding/json's case-insensitive matching would.
+func TestTokenDecodeMatchesKeysExactly(t *testing.T) {
+	t.Parallel()
+	var tok Token
+	if err := json.Unmarshal([]byte(`{"name":"a","Name":"b","SECRET":"s"}`), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if tok.Name != "a" || tok.Secret != "" {
+		t.Errorf("Name = %q, Secret = %q", tok.Name, tok.Secret)
+	}
+	if len(tok.Extra) != 2 {
+		t.Errorf("Extra = %v", tok.Extra)
+	}
+}
+
+func TestTokenFixtureFields(t *testing.T) {
+	t.Parallel()
+	var tok Token
+	if err := json.Unmarshal([]byte(tokenJSON("fixture")), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if tok.Name != "fixture" || tok.ID != "Eabc123" || tok.Secret != testSecret || tok.Expiry != 1893456000000 ||
+		tok.Created != 1700000000000 || tok.LastUpdated != 1700000000001 || tok.Creator != "U1" || tok.OrgID != "O1" ||
+		!reflect.DeepEqual(tok.AuthScopes, []string{"API"}) || tok.Description != "d" {
+		t.Errorf("decoded %+v", tok)
+	}
+	if _, ok := tok.Extra["roles"]; !ok || len(tok.Extra) != 1 {
+		t.Errorf("Extra = %v", tok.Extra)
+	}
+}
+
+func TestTokenStringMasksSecrets(t *testing.T) {
+	t.Parallel()
+	tok := Token{Name: "t", Secret: testSecret, Notifications: []Notification{{Type: "Webhook", URL: "https://x", Secret: testSecret}}}
+	for _, s := range []string{tok.String(), fmt.Sprintf("%v", tok), fmt.Sprintf("%+v", &tok), fmt.Sprintf("%#v", tok)} {
+		if strings.Contains(s, testSecret) || !strings.Contains(s, "Name:t") {
+			t.Errorf("formatted token = %s", s)
+		}
+	}
+	if tok.Notifications[0].Secret != testSecret {
+		t.Error("String modified the token")
+	}
+}
