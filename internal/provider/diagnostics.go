@@ -1,0 +1,55 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
+)
+
+// errorDetail explains an API failure in a sentence that names the token and says what to
+// do. The client's errors never carry a secret or the auth token, so they can be shown.
+func errorDetail(action, name string, err error) string {
+	var apiErr *sfx.APIError
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403) {
+		return fmt.Sprintf("SignalFx refused to %s org token %q (%s). The org-token endpoints need an org "+
+			"administrator's session token (a user API access token from your profile or POST /v2/session), not an org token: "+
+			"check auth_token or the %s environment variable.", action, name, err, envAuthToken)
+	}
+	return fmt.Sprintf("Could not %s org token %q: %s", action, name, err)
+}
+
+// importBlock is the HCL a user pastes to adopt an existing token named name.
+func importBlock(name string) string {
+	return "import {\n  to = signalfx_org_token.<resource name>\n  id = " + hclQuote(name) + "\n}"
+}
+
+// hclQuote writes s as an HCL string literal that evaluates back to s.
+func hclQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case (c == '$' || c == '%') && i+1 < len(s) && s[i+1] == '{':
+			b.WriteByte(c)
+			b.WriteByte(c)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

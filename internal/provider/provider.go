@@ -1,0 +1,165 @@
+// Package provider implements the signalfx Terraform provider: its configuration, the
+// signalfx_org_token resource, data sources and ephemeral resource.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
+)
+
+var (
+	_ provider.Provider                       = (*signalfxProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*signalfxProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*signalfxProvider)(nil)
+)
+
+// New returns a function that builds the provider, for providerserver.Serve and tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &signalfxProvider{version: version, getenv: osGetenv}
+	}
+}
+
+type signalfxProvider struct {
+	version string
+	// getenv reads the environment fallbacks; tests replace it instead of mutating os.Environ.
+	getenv func(string) string
+}
+
+type providerModel struct {
+	Realm               types.String `tfsdk:"realm"`
+	APIURL              types.String `tfsdk:"api_url"`
+	AuthToken           types.String `tfsdk:"auth_token"`
+	TimeoutSeconds      types.Int64  `tfsdk:"timeout_seconds"`
+	RetryMaxAttempts    types.Int64  `tfsdk:"retry_max_attempts"`
+	RetryWaitMinSeconds types.Int64  `tfsdk:"retry_wait_min_seconds"`
+	RetryWaitMaxSeconds types.Int64  `tfsdk:"retry_wait_max_seconds"`
+}
+
+// providerData is what Configure hands to resources, data sources and ephemeral resources.
+type providerData struct {
+	client *sfx.Client
+}
+
+func (p *signalfxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "signalfx"
+	resp.Version = p.version
+}
+
+func (p *signalfxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages SignalFx (Splunk Observability Cloud) org tokens. The provider authenticates " +
+			"with an org administrator's **session** token (a user API access token), not with an org token.",
+		Attributes: map[string]schema.Attribute{
+			"realm": schema.StringAttribute{
+				MarkdownDescription: "The SignalFx realm, such as `us0`, `us1`, `eu0` or `jp0`: the API is `https://api.<realm>.signalfx.com`. " +
+					"Falls back to the `SFX_REALM` environment variable, then to `" + defaultRealm + "`. Conflicts with `api_url`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(realmPattern, realmHint)},
+			},
+			"api_url": schema.StringAttribute{
+				MarkdownDescription: "The API's base URL, overriding `realm`, such as `https://api.us1.signalfx.com`. It must use https, " +
+					"or http to a loopback host (for a local emulator). Falls back to the `SFX_API_URL` environment variable. Conflicts with `realm`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.ConflictsWith(path.MatchRoot("realm")),
+					apiURLValidator{},
+				},
+			},
+			"auth_token": schema.StringAttribute{
+				MarkdownDescription: "An org administrator's session token (user API access token). Org tokens cannot manage org tokens. " +
+					"Falls back to the `SFX_AUTH_TOKEN` environment variable; one of the two is required.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"timeout_seconds": schema.Int64Attribute{
+				MarkdownDescription: "How long one HTTP attempt may take, in seconds, before it is abandoned (and retried, when it is safe to). " +
+					"Defaults to " + itoa(defaultTimeoutSeconds) + ".",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 600)},
+			},
+			"retry_max_attempts": schema.Int64Attribute{
+				MarkdownDescription: "How many times a failed read, update or delete is retried (on connection errors, 429 and 5xx). " +
+					"Creates and rotations are never retried blindly. Defaults to " + itoa(defaultRetryMax) + "; 0 disables retries.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"retry_wait_min_seconds": schema.Int64Attribute{
+				MarkdownDescription: "Shortest wait between retries, in seconds. Defaults to " + itoa(defaultRetryWaitMin) + ".",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 300)},
+			},
+			"retry_wait_max_seconds": schema.Int64Attribute{
+				MarkdownDescription: "Longest wait between retries, in seconds; a `Retry-After` from the API is honoured up to this. " +
+					"Defaults to " + itoa(defaultRetryWaitMax) + ".",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 600)},
+			},
+		},
+	}
+}
+
+func (p *signalfxProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.RetryWaitMinSeconds.IsNull() && !m.RetryWaitMinSeconds.IsUnknown() &&
+		!m.RetryWaitMaxSeconds.IsNull() && !m.RetryWaitMaxSeconds.IsUnknown() &&
+		m.RetryWaitMinSeconds.ValueInt64() > m.RetryWaitMaxSeconds.ValueInt64() {
+		resp.Diagnostics.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
+			"retry_wait_min_seconds must not be larger than retry_wait_max_seconds.")
+	}
+}
+
+func (p *signalfxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg, diags := resolveClientConfig(m, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	cfg.Logger = clientLogger{}
+	client, err := sfx.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create SignalFx Client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured SignalFx client", map[string]any{"api_url": cfg.BaseURL})
+	data := &providerData{client: client}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func (p *signalfxProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewOrgTokenResource}
+}
+
+func (p *signalfxProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+func (p *signalfxProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return nil
+}
