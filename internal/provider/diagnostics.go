@@ -13,9 +13,9 @@ import (
 func errorDetail(action, name string, err error) string {
 	var apiErr *sfx.APIError
 	if errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403) {
-		return fmt.Sprintf("SignalFx refused to %s org token %q (%s). The org-token endpoints need an org "+
-			"administrator's session token (a user API access token from your profile or POST /v2/session), not an org token: "+
-			"check auth_token or the %s environment variable.", action, name, err, envAuthToken)
+		// The client's error already says which kind of token is needed; say where it is set.
+		return fmt.Sprintf("SignalFx refused to %s org token %q: %s. Check the provider's auth_token, or the %s environment variable.",
+			action, name, err, envAuthToken)
 	}
 	return fmt.Sprintf("Could not %s org token %q: %s", action, name, err)
 }

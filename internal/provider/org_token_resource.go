@@ -92,8 +92,11 @@ func rotationPlanned(prior, planned types.String) bool {
 	return planned.IsUnknown() || prior.ValueString() != planned.ValueString()
 }
 
-// ModifyPlan shows in the plan what happens to the secret: null when it is kept out of
-// state, unknown when a rotation is planned or when it is to be stored again.
+// ModifyPlan shows in the plan what an update really changes. The secret is null when it
+// is kept out of state, and unknown when a rotation is planned or it is to be stored again.
+// Server-set times stay as they are unless the update moves them: expires_at changes only
+// with a rotation or a new lifetime, latest_rotation_at only with a rotation, and the
+// last_updated_* pair only when something is sent to the API.
 func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -103,11 +106,11 @@ func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.keepsSecret() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
-		return
-	}
 	if req.State.Raw.IsNull() {
+		if !plan.keepsSecret() {
+			plan.Secret = types.StringNull()
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		}
 		return
 	}
 	var state orgTokenResourceModel
@@ -115,9 +118,39 @@ func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if rotationPlanned(state.RotationTrigger, plan.RotationTrigger) || state.Secret.IsNull() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringUnknown())...)
+	imported := wasImported(ctx, req.Private, &resp.Diagnostics)
+	rotate := rotationPlanned(state.RotationTrigger, plan.RotationTrigger)
+	switch {
+	case !plan.keepsSecret():
+		plan.Secret = types.StringNull()
+	case rotate || state.Secret.IsNull():
+		plan.Secret = types.StringUnknown()
 	}
+	if !rotate && !lifetimeChanged(&state, &plan, imported) {
+		plan.ExpiresAt = state.ExpiresAt
+	}
+	if !rotate {
+		plan.LatestRotationAt = state.LatestRotationAt
+		if !apiChangePlanned(&state, &plan, imported) {
+			plan.LastUpdatedAt, plan.LastUpdatedBy = state.LastUpdatedAt, state.LastUpdatedBy
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// importedKey marks, in private state, a token imported and not yet updated: its lifetime
+// was never applied by Terraform, so the first lifetime in configuration is adopted rather
+// than treated as a change that resets the expiry.
+const importedKey = "imported"
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+func wasImported(ctx context.Context, private privateGetter, diags *diag.Diagnostics) bool {
+	v, d := private.GetKey(ctx, importedKey)
+	diags.Append(d...)
+	return len(v) > 0
 }
 
 func (r *orgTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -246,14 +279,19 @@ func (r *orgTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 // apiChangePlanned reports whether the plan changes anything the PUT endpoint holds.
-func apiChangePlanned(state, plan *orgTokenResourceModel) bool {
+func apiChangePlanned(state, plan *orgTokenResourceModel, imported bool) bool {
 	return !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) ||
 		!plan.Disabled.Equal(state.Disabled) || !plan.Limits.Equal(state.Limits) ||
 		!plan.Notifications.Equal(state.Notifications) || !plan.Permissions.Equal(state.Permissions) ||
-		lifetimeChanged(state, plan)
+		lifetimeChanged(state, plan, imported)
 }
 
-func lifetimeChanged(state, plan *orgTokenResourceModel) bool {
+// lifetimeChanged reports whether a new lifetime is to be applied to the current secret.
+// Removing the lifetime changes nothing; the first lifetime after an import is adopted.
+func lifetimeChanged(state, plan *orgTokenResourceModel, imported bool) bool {
+	if imported && state.Lifetime.IsNull() {
+		return false
+	}
 	return !plan.Lifetime.IsNull() && !plan.Lifetime.Equal(state.Lifetime)
 }
 
@@ -266,10 +304,12 @@ func (r *orgTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	name := state.Name.ValueString()
 	rotate := rotationPlanned(state.RotationTrigger, plan.RotationTrigger)
+	imported := wasImported(ctx, req.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 
 	var token *sfx.Token
-	if apiChangePlanned(&state, &plan) {
-		token = r.put(ctx, name, &state, &plan, &resp.Diagnostics)
+	if apiChangePlanned(&state, &plan, imported) {
+		token = r.put(ctx, name, lifetimeChanged(&state, &plan, imported), &plan, &resp.Diagnostics)
 		if token == nil {
 			return
 		}
@@ -322,7 +362,7 @@ func (r *orgTokenResource) Update(ctx context.Context, req resource.UpdateReques
 
 // put is the read-modify-write of an update: fields this provider does not model are sent
 // back as the API returned them.
-func (r *orgTokenResource) put(ctx context.Context, name string, state, plan *orgTokenResourceModel, diags *diag.Diagnostics) *sfx.Token {
+func (r *orgTokenResource) put(ctx context.Context, name string, newLifetime bool, plan *orgTokenResourceModel, diags *diag.Diagnostics) *sfx.Token {
 	current, err := r.client.GetToken(ctx, name)
 	if err != nil {
 		detail := errorDetail("read", name, err)
@@ -333,7 +373,7 @@ func (r *orgTokenResource) put(ctx context.Context, name string, state, plan *or
 		return nil
 	}
 	diags.Append(expandToken(ctx, &plan.orgTokenAPIModel, current)...)
-	if lifetimeChanged(state, plan) {
+	if newLifetime {
 		current.SecondsUntilExpiry = durationSeconds(plan.Lifetime)
 	}
 	if diags.HasError() {
@@ -405,6 +445,7 @@ func (r *orgTokenResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 // durationSeconds converts a validated duration attribute to whole seconds; nil when unset.

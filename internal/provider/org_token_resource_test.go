@@ -607,3 +607,82 @@ func TestOrgToken_awkwardNames(t *testing.T) {
 		})
 	}
 }
+
+// TestOrgToken_plainUpdateKeepsServerTimesKnown: an update that neither rotates nor changes
+// the lifetime must not show expires_at or latest_rotation_at as "known after apply", or
+// every output built from them would churn.
+func TestOrgToken_plainUpdateKeepsServerTimesKnown(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	name := env.Name("plain update")
+	config := func(description string) string {
+		return tokenConfig(env, fmt.Sprintf("name = %s\n description = %q\n lifetime = \"240h\"\n rotation_trigger = \"a\"", acctest.Quote(name), description))
+	}
+	sameExpiry := statecheck.CompareValue(compare.ValuesSame())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.Factories(),
+		Steps: []resource.TestStep{
+			{Config: config("one"), ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(addr, attr("expires_at"))}},
+			{
+				Config: config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, attr("expires_at"), knownvalue.StringRegexp(rfc3339)),
+						plancheck.ExpectKnownValue(addr, attr("latest_rotation_at"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(addr, attr("secret"), knownvalue.NotNull()),
+						plancheck.ExpectUnknownValue(addr, attr("last_updated_at")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameExpiry.AddStateValue(addr, attr("expires_at"))},
+			},
+		},
+	})
+}
+
+// TestOrgToken_importThenLifetimeKeepsTheExpiry: a lifetime in the configuration of an
+// imported token is adopted; it must not reset the token's expiry on the first apply.
+func TestOrgToken_importThenLifetimeKeepsTheExpiry(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	name := env.Name("imported with lifetime")
+	created, err := env.Client(t).CreateToken(context.Background(), &sfx.Token{Name: name, Description: "made in the UI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := tokenConfig(env, fmt.Sprintf("name = %s\n description = \"made in the UI\"\n lifetime = \"8760h\"", acctest.Quote(name)))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.Factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config, ResourceName: addr, ImportState: true, ImportStateId: name, ImportStatePersist: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, attr("expires_at"), knownvalue.StringRegexp(rfc3339)),
+					},
+				},
+				Check: func(*terraform.State) error {
+					if got := env.Get(t, name).Expiry; got != created.Expiry {
+						return fmt.Errorf("expiry moved from %d to %d", created.Expiry, got)
+					}
+					return nil
+				},
+			},
+			{
+				// Once adopted, a changed lifetime applies as usual.
+				Config: tokenConfig(env, fmt.Sprintf("name = %s\n description = \"made in the UI\"\n lifetime = \"100h\"", acctest.Quote(name))),
+				Check: func(*terraform.State) error {
+					tok := env.Get(t, name)
+					if got := time.UnixMilli(tok.Expiry).Sub(time.UnixMilli(tok.LastUpdated)); got != 100*time.Hour {
+						return fmt.Errorf("a changed lifetime should reset the expiry to 100h, got %s", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

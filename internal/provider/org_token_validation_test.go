@@ -136,7 +136,7 @@ func TestProvider_rejectedCredentialsExplainSessionTokens(t *testing.T) {
 		ProtoV6ProviderFactories: env.Factories(),
 		Steps: []resource.TestStep{{
 			Config:      fmt.Sprintf("provider \"signalfx\" {\n api_url = %q\n auth_token = \"not-an-admin\"\n}\nresource \"signalfx_org_token\" \"test\" { name = \"x\" }\n", env.URL),
-			ExpectError: words(`need an org administrator's session token`),
+			ExpectError: words(`needs the session token (user API access token) of an org admin; org access tokens are refused. Check the provider's auth_token, or the SFX_AUTH_TOKEN environment variable.`),
 		}},
 	})
 }
