@@ -231,9 +231,9 @@ func orgTokenResourceSchema() schema.Schema {
 			"secret": schema.StringAttribute{
 				MarkdownDescription: "The token's secret: the value clients send. Known after create; it changes only when the token is rotated. " +
 					"Null when `store_secret` is `false`.",
-				Computed:            true,
-				Sensitive:           true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at":         computedString("When the token was created"+rfc3339Description+".", true),
 			"created_by":         computedString("ID of the user who created the token.", true),
