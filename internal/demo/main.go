@@ -26,6 +26,7 @@ import (
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/emulator"
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
+	"github.com/orgtokens/terraform-provider-signalfx/internal/tfcli"
 )
 
 // step is one checked stage of the demo.
@@ -121,11 +122,11 @@ type demo struct {
 
 func setUp(ctx context.Context, tmp, tfFlag string) (*demo, func(), error) {
 	banner("Setup: build the provider and start the SignalFx emulator")
-	tfBin, err := findTerraform(tfFlag)
+	tfBin, err := tfcli.FindTerraform(tfFlag)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, err := repoRoot(ctx)
+	root, err := tfcli.RepoRoot(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -139,13 +140,13 @@ func setUp(ctx context.Context, tmp, tfFlag string) (*demo, func(), error) {
 
 	say("Building the provider from %s ...", root)
 	t0 := time.Now()
-	if err := buildProvider(ctx, root, pluginDir); err != nil {
+	if err := tfcli.BuildProvider(ctx, root, pluginDir, os.Stdout); err != nil {
 		return nil, nil, err
 	}
 	ok("built terraform-provider-signalfx in %s", time.Since(t0).Round(100*time.Millisecond))
 
 	adminToken := randomToken()
-	em, url, stopEmulator, err := startEmulator(adminToken)
+	em, url, stopEmulator, err := emulator.Start(emulator.Options{AdminTokens: map[string]string{adminToken: demoUser}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -157,7 +158,7 @@ func setUp(ctx context.Context, tmp, tfFlag string) (*demo, func(), error) {
 	ok("the emulator serves the SignalFx org-token API at %s (in this process, with a random admin token)", url)
 
 	cliConfig := filepath.Join(tmp, "terraform.tfrc")
-	if err := writeCLIConfig(cliConfig, pluginDir); err != nil {
+	if err := tfcli.WriteCLIConfig(cliConfig, pluginDir); err != nil {
 		stopEmulator()
 		return nil, nil, err
 	}
@@ -165,9 +166,9 @@ func setUp(ctx context.Context, tmp, tfFlag string) (*demo, func(), error) {
 		stopEmulator()
 		return nil, nil, err
 	}
-	tf := &terraformCLI{bin: tfBin, dir: workDir, env: terraformEnv(cliConfig, url, adminToken)}
+	tf := &terraformCLI{bin: tfBin, dir: workDir, env: tfcli.Env(cliConfig, url, adminToken)}
 	ok("copied %s to %s", exampleDir, workDir)
-	ok("%s runs with a CLI configuration of its own: dev_overrides sends %q to the provider just built,", cliVersion(ctx, tfBin, tf.env), providerSource)
+	ok("%s runs with a CLI configuration of its own: dev_overrides sends %q to the provider just built,", tfcli.Version(ctx, tfBin, tf.env), tfcli.ProviderSource)
 	say("    so no terraform init is needed (Terraform warns about the override; the demo shows that warning once).")
 	say("    SFX_API_URL and SFX_AUTH_TOKEN point the provider at the emulator; the .tf files hold no credentials.")
 	return &demo{tf: tf, em: em, api: api, rotation: 1}, stopEmulator, nil

@@ -3,14 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/orgtokens/terraform-provider-signalfx/internal/tfcli"
 )
 
 // commandTimeout bounds one terraform command; against the in-process emulator each takes
@@ -80,32 +80,7 @@ func (tf *terraformCLI) writers() (stdout, stderr io.WriteCloser) {
 }
 
 func (tf *terraformCLI) exec(ctx context.Context, stdout, stderr io.Writer, args ...string) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tf.bin, args...)
-	cmd.Dir = tf.dir
-	cmd.Env = tf.env
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// Terraform runs in its own process group, so a Ctrl-C reaches it once (from us, as an
-	// interrupt it handles gracefully) rather than twice (which makes it exit at once).
-	setProcessGroup(cmd)
-	cmd.Cancel = func() error { return interrupt(cmd.Process) }
-	cmd.WaitDelay = 30 * time.Second
-	err := cmd.Run()
-	if ctxErr := ctx.Err(); err != nil && ctxErr != nil {
-		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return -1, fmt.Errorf("%s %s did not finish within %s", tf.name(), args[0], commandTimeout)
-		}
-		return -1, fmt.Errorf("%s %s stopped: %w", tf.name(), args[0], ctxErr)
-	}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return exitErr.ExitCode(), nil
-	}
-	if err != nil {
-		return -1, fmt.Errorf("running %s: %w", tf.name(), err)
-	}
-	return 0, nil
+	return tfcli.Run(ctx, tf.bin, tf.dir, tf.env, commandTimeout, stdout, stderr, args...)
 }
 
 type nopCloser struct{ io.Writer }

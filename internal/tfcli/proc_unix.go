@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package tfcli
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 )
 
 // setProcessGroup starts cmd in a process group of its own, out of reach of the terminal's
-// Ctrl-C, which the demo forwards itself.
+// Ctrl-C, which the caller forwards itself.
 func setProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
