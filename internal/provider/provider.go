@@ -157,9 +157,9 @@ func (p *signalfxProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *signalfxProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewOrgTokenDataSource, NewOrgTokensDataSource}
 }
 
 func (p *signalfxProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return nil
+	return []func() ephemeral.EphemeralResource{NewOrgTokenEphemeralResource}
 }
