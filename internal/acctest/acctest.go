@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,10 +67,8 @@ func New(t *testing.T, opts ...func(*emulator.Options)) *Env {
 	for _, f := range opts {
 		f(&o)
 	}
-	em := emulator.New(o)
-	srv := httptest.NewServer(em)
-	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, AdminToken: AdminToken, Emulator: em, Clock: clock, prefix: ""}
+	em, url := emulator.NewTestServer(t, o)
+	return &Env{URL: url, AdminToken: AdminToken, Emulator: em, Clock: clock, prefix: ""}
 }
 
 // RequireEmulator skips a test that needs the emulator's hooks when running live.
