@@ -35,7 +35,7 @@ func TestOrgToken_badInputFailsAtPlanWithoutCallingTheAPI(t *testing.T) {
 		{"RUM with others", `name = "x"` + "\n" + `auth_scopes = ["RUM", "API"]`, `A RUM token cannot also have the API or INGEST scope`},
 		{"empty scopes", `name = "x"` + "\n" + `auth_scopes = []`, `set must contain at least 1 elements`},
 		{"lifetime in days", `name = "x"` + "\n" + `lifetime = "90d"`, `"90d" is not a duration`},
-		{"lifetime over 18 years", `name = "x"` + "\n" + `lifetime = "1576667h"`, `"1576667h" is out of range`},
+		{"lifetime over 18 years", `name = "x"` + "\n" + `lifetime = "157681h"`, `"157681h" is out of range`},
 		{"lifetime zero", `name = "x"` + "\n" + `lifetime = "0s"`, `"0s" is out of range`},
 		{"grace over 60 days", `name = "x"` + "\n" + `rotation_grace_period = "1441h"`, `"1441h" is out of range`},
 		{"negative grace", `name = "x"` + "\n" + `rotation_grace_period = "-1s"`, `"-1s" is out of range`},

@@ -11,8 +11,10 @@ import (
 )
 
 const (
-	// maxLifetime is the API's upper bound for secondsUntilExpiry: 18 years.
-	maxLifetime = 5_676_000_000 * time.Second
+	// maxLifetime is 18 years of 365 days, the longest lifetime SignalFx documents. The API
+	// reference also gives 5,676,000,000 s, which is 180 years: a typo for 567,600,000 or
+	// so. The smaller, documented-in-words bound is the one that cannot be refused.
+	maxLifetime = 18 * 365 * 24 * time.Hour
 	// maxGracePeriod is the API's upper bound for a rotation's graceful: 60 days.
 	maxGracePeriod = 5_184_000 * time.Second
 )
@@ -27,7 +29,7 @@ func durationBetween(minimum, maximum time.Duration) durationValidator {
 }
 
 func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"720h\" or \"90m\" (units h, m, s), from %s to %s",
+	return fmt.Sprintf("must be a duration in whole seconds such as \"720h\" or \"90m\" (units h, m, s), from %s to %s",
 		formatDuration(v.min), formatDuration(v.max))
 }
 
@@ -44,6 +46,12 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			fmt.Sprintf("%q is not a duration: the value %s. Days are not a unit: write 30 days as \"720h\".", raw, v.Description(ctx)))
+		return
+	}
+	if d%time.Second != 0 {
+		// The API counts in seconds: a fraction would be dropped without a word.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%q is not a whole number of seconds: the value %s.", raw, v.Description(ctx)))
 		return
 	}
 	if d < v.min || d > v.max {
