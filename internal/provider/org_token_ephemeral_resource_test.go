@@ -65,21 +65,21 @@ resource "echo" "test" {}
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: withProvider(env, "echo", echoprovider.NewProviderServer()),
 		Steps: []resource.TestStep{
-			{
+			withEphemeral(t, resource.TestStep{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", attr("data"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name": str(name), "secret": str("the-ci-secret"), "expires_at": str(expiryText), "disabled": knownvalue.Bool(false),
 					})),
 				},
-			},
-			{
+			}),
+			withEphemeral(t, resource.TestStep{
 				// Plan and apply again: every open is another read, and nothing else.
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PreApply: []plancheck.PlanCheck{onlyEphemeralOpens{}},
 				},
-			},
+			}),
 		},
 	})
 	assertOnlyGets(t, env, 3)
@@ -128,7 +128,7 @@ func TestOrgTokenEphemeral_secretReachesAWriteOnlyArgumentButNoArtifact(t *testi
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: withProvider(env, "sink", providerserver.NewProtocol6WithError(sink)),
-		Steps: []resource.TestStep{{
+		Steps: []resource.TestStep{withEphemeral(t, resource.TestStep{
 			Config: env.ProviderConfig() + `
 ephemeral "signalfx_org_token" "collector" {
   name = "otel/collector"
@@ -146,7 +146,7 @@ resource "sink_secret" "collector" {
 				statecheck.ExpectKnownValue("sink_secret.collector", attr("value_wo"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("sink_secret.collector", attr("value_wo_revision"), knownvalue.Int64Exact(1)),
 			},
-		}},
+		})},
 	})
 	if got := sink.received(); !slices.Equal(got, []string{secret}) {
 		t.Errorf("the write-only argument received %q, want the token's secret once", got)

@@ -196,9 +196,12 @@ func orgTokenResourceSchema() schema.Schema {
 				Default:             booldefault.StaticBool(false),
 			},
 			"lifetime": schema.StringAttribute{
-				MarkdownDescription: "How long a secret stays valid, as a duration such as `\"8760h\"` (one year), at most 18 years. " +
-					"It sets the expiry when the token is created, at every rotation, and on the next apply after it changes. " +
-					"When omitted, the organization's default token lifetime applies.",
+				MarkdownDescription: "How long a secret stays valid, as a duration in hours, minutes or seconds such as `\"8760h\"` " +
+					"(one year; days are not a unit), at most 18 years (`\"157680h\"`). " +
+					"It sets the expiry to now plus the lifetime when the token is created, at every rotation, and on the next apply " +
+					"after the lifetime changes. Removing it leaves the current expiry as it is, and after an import the first " +
+					"lifetime is adopted without changing the expiry. When omitted, SignalFx gives the token, and each new secret, " +
+					"the organization's default token lifetime.",
 				Optional:   true,
 				Validators: []validator.String{durationBetween(time.Second, maxLifetime)},
 			},

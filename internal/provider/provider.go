@@ -66,13 +66,15 @@ func (p *signalfxProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"realm": schema.StringAttribute{
 				MarkdownDescription: "The SignalFx realm, such as `us0`, `us1`, `eu0` or `jp0`: the API is `https://api.<realm>.signalfx.com`. " +
-					"Falls back to the `SFX_REALM` environment variable, then to `" + defaultRealm + "`. Conflicts with `api_url`.",
+					"When neither `realm` nor `api_url` is set, the `SFX_API_URL` environment variable is used, then `SFX_REALM`, " +
+					"then the realm `" + defaultRealm + "`. Conflicts with `api_url`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(realmPattern, realmHint)},
 			},
 			"api_url": schema.StringAttribute{
 				MarkdownDescription: "The API's base URL, overriding `realm`, such as `https://api.us1.signalfx.com`. It must use https, " +
-					"or http to a loopback host (for a local emulator). Falls back to the `SFX_API_URL` environment variable. Conflicts with `realm`.",
+					"or http to a loopback host (for a local emulator). When neither `api_url` nor `realm` is set, the `SFX_API_URL` environment " +
+					"variable is used (before `SFX_REALM`). Conflicts with `realm`.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.ConflictsWith(path.MatchRoot("realm")),

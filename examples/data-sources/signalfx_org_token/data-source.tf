@@ -15,7 +15,8 @@ output "collector_token" {
   }
 }
 
-# Fail the plan if the token is about to expire.
+# Warn at every plan and apply when the token expires within 30 days (a failed check block
+# is a warning, not an error).
 check "collector_token_expiry" {
   assert {
     condition     = timecmp(data.signalfx_org_token.collector.expires_at, timeadd(plantimestamp(), "720h")) > 0

@@ -1,0 +1,17 @@
+# The same settings in the provider block. A value set here wins over the environment, so
+# this configuration always talks to eu0, whatever SFX_REALM or SFX_API_URL say.
+provider "signalfx" {
+  realm      = "eu0"
+  auth_token = var.signalfx_auth_token
+
+  # Optional: more patience for a slow network or a busy organization.
+  timeout_seconds        = 60
+  retry_max_attempts     = 6
+  retry_wait_max_seconds = 60
+}
+
+variable "signalfx_auth_token" {
+  description = "An org administrator's session token (user API access token), not an org token."
+  type        = string
+  sensitive   = true
+}
