@@ -191,12 +191,25 @@ func (r *orgTokenResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// reconcileTimeout bounds the lookup that settles a create or rotation whose outcome is unknown.
+const reconcileTimeout = time.Minute
+
+// reconcileContext is ctx without its cancellation, bounded by reconcileTimeout. An
+// interrupted apply (Ctrl-C) cancels the requests in flight: a create or rotation cut off
+// that way may have been applied, and must still be looked up, or the token it made (or
+// the secret it issued) would be missing from state and the next apply could not converge.
+func reconcileContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+}
+
 // adoptAfterLostCreate looks a token up by name after a create whose outcome is unknown. A
 // token that matches what was sent is the one this create made; anything else is an error.
 func (r *orgTokenResource) adoptAfterLostCreate(ctx context.Context, sent *sfx.Token, createErr error, diags *diag.Diagnostics) *sfx.Token {
 	name := sent.Name
 	tflog.Warn(ctx, "create response lost; looking the token up by name", map[string]any{"name": name, "error": createErr.Error()})
-	found, err := r.client.GetToken(ctx, name)
+	lookupCtx, cancel := reconcileContext(ctx)
+	defer cancel()
+	found, err := r.client.GetToken(lookupCtx, name)
 	switch {
 	case sfx.IsNotFound(err):
 		diags.AddError("Unable to Create Org Token",
@@ -411,7 +424,9 @@ func (r *orgTokenResource) rotate(ctx context.Context, name string, before int64
 		return nil
 	}
 	tflog.Warn(ctx, "rotate response lost; reading the token to see whether it rotated", map[string]any{"name": name, "error": err.Error()})
-	current, getErr := r.client.GetToken(ctx, name)
+	lookupCtx, cancel := reconcileContext(ctx)
+	defer cancel()
+	current, getErr := r.client.GetToken(lookupCtx, name)
 	if getErr != nil {
 		diags.AddError("Unable to Rotate Org Token", errorDetail("rotate", name, err)+
 			fmt.Sprintf(". Reading the token afterwards also failed (%s): run terraform apply again; "+

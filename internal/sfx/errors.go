@@ -97,8 +97,11 @@ type DecodeError struct {
 
 // Error returns a one-line description that names the status and the route, never the body.
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s: %s: %s; the request was applied but its result could not be read",
-		operation(e.Method, e.Route, e.Name), statusText(e.StatusCode), e.Reason)
+	outcome := "the request was applied but its result could not be read"
+	if e.Method == http.MethodGet {
+		outcome = "the answer could not be used" // a read changes nothing: "applied" would alarm for no reason
+	}
+	return fmt.Sprintf("%s: %s: %s; %s", operation(e.Method, e.Route, e.Name), statusText(e.StatusCode), e.Reason, outcome)
 }
 
 // Unwrap returns the error that interrupted reading the body, if any.
