@@ -45,7 +45,7 @@ func providerBinaryDir(t *testing.T) string {
 			builtProvider.err = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "signalfx-cli-test-")
+		dir, err := os.MkdirTemp("", "signalfx-cli-test-") //nolint:usetesting // built once for every CLI test; TestMain removes it
 		if err != nil {
 			builtProvider.err = err
 			return

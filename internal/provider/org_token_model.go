@@ -88,7 +88,6 @@ var (
 		"principal_id": types.StringType, "principal_type": types.StringType,
 		"actions": types.SetType{ElemType: types.StringType},
 	}
-	limitsObjectType       = types.ObjectType{AttrTypes: limitsAttrTypes}
 	notificationObjectType = types.ObjectType{AttrTypes: notificationAttrTypes}
 	permissionObjectType   = types.ObjectType{AttrTypes: permissionAttrTypes}
 )

@@ -233,7 +233,7 @@ func TestOrgToken_renameIsInPlace(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					if _, err := env.Client(t).GetToken(context.Background(), oldName); !sfx.IsNotFound(err) {
-						return fmt.Errorf("the old name should be gone, got %v", err)
+						return fmt.Errorf("the old name should be gone, got %w", err)
 					}
 					env.Get(t, newName)
 					return nil
