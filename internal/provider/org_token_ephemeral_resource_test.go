@@ -2,11 +2,9 @@ package provider_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
@@ -187,31 +185,10 @@ func TestOrgTokenEphemeral_schemaMatchesTheResource(t *testing.T) {
 }
 
 // notInState fails if the secret appears anywhere in the state.
-func notInState(secret string) statecheck.StateCheck { return absentCheck{secret} }
+func notInState(secret string) statecheck.StateCheck { return secretAbsent{secret} }
 
 // notInPlan fails if the secret appears anywhere in the plan.
-func notInPlan(secret string) plancheck.PlanCheck { return absentCheck{secret} }
-
-type absentCheck struct{ secret string }
-
-func (c absentCheck) find(what string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if strings.Contains(string(b), c.secret) {
-		return fmt.Errorf("the secret is in the %s", what)
-	}
-	return nil
-}
-
-func (c absentCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c.find("state", req.State)
-}
-
-func (c absentCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = c.find("plan", req.Plan)
-}
+func notInPlan(secret string) plancheck.PlanCheck { return secretAbsent{secret} }
 
 // sinkProvider is a stand-in for a provider with a write-only argument (such as
 // kubernetes_secret_v1's data_wo): it records what it receives.
