@@ -52,7 +52,7 @@ count=0
 while read -r dir target; do
   count=$((count + 1))
   printf '\n=== fuzz %s %s (%s)\n' "$dir" "$target" "$fuzz_time"
-  if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzz_time" "$dir"; then
+  if ! go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzz_time" -fuzzminimizetime=5s -parallel=1 "$dir"; then
     failed+=("$dir $target")
   fi
 done <<<"$targets"
