@@ -32,11 +32,13 @@ var errBodyTooLarge = errors.New("response body too large")
 type retryPolicy int
 
 const (
-	// retryNever is for POST create and POST rotate. A retried create that reached the
+	// retryRateLimited is for POST create and POST rotate. A retried create that reached the
 	// server fails with "A token with the same name already exists!" although the first
 	// attempt created the token; a retried rotate rotates twice, and the secret of the first
-	// rotation, already in force, is lost. The caller reconciles instead (IsAmbiguous).
-	retryNever retryPolicy = iota
+	// rotation, already in force, is lost. The caller reconciles instead (IsAmbiguous). Only
+	// a 429, which the API answers without applying anything, is retried: otherwise an apply
+	// of many tokens under the API's rate limit fails.
+	retryRateLimited retryPolicy = iota
 	// retryUnapplied is for a PUT that renames: a repeat of an applied rename answers 404,
 	// because the old name is gone. Only failures that certainly left the token untouched
 	// are retried: 429, and transport errors before the request was written.
@@ -208,8 +210,8 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 
 func (st *callState) shouldRetry(resp *http.Response, err error) bool {
 	switch st.r.policy {
-	case retryNever:
-		return false
+	case retryRateLimited:
+		return err == nil && resp.StatusCode == http.StatusTooManyRequests
 	case retryUnapplied:
 		if err != nil {
 			return !st.sentThis.Load() && retryableError(err)
@@ -269,9 +271,13 @@ func (st *callState) backoff(_, _ time.Duration, attempt int, resp *http.Respons
 // On 429 and 503 a Retry-After header (seconds or an HTTP date) is honored when it is at
 // most RetryWaitMax, and shortened to RetryWaitMax when longer: a Terraform run must not
 // appear to hang for a server-chosen time, and if the server is still busy the next attempt
-// gets another 429 and, once retries run out, the caller an *APIError. Otherwise the wait is
-// exponential, RetryWaitMin·2^attempt capped at RetryWaitMax, with "equal jitter": a random
-// point in its upper half, never below RetryWaitMin, so parallel calls spread out.
+// gets another 429 and, once retries run out, the caller an *APIError. A 429 without a usable
+// Retry-After waits between RetryWaitMin and twice that, at random, at every attempt: it means
+// "too fast for now", not "failing", and a wait that doubled each time would idle while the
+// rate already allows requests again, and use up the retries of a long apply under a steady
+// limit. Otherwise the wait is exponential, RetryWaitMin·2^attempt capped at RetryWaitMax,
+// with "equal jitter": a random point in its upper half, never below RetryWaitMin, so
+// parallel calls spread out.
 //
 // status and header are those of the failed attempt's response (0 and nil when it got none).
 func (c *Client) retryWait(attempt, status int, header http.Header) time.Duration {
@@ -279,6 +285,9 @@ func (c *Client) retryWait(attempt, status int, header http.Header) time.Duratio
 		if d, ok := parseRetryAfter(header.Get("Retry-After"), c.now()); ok {
 			return min(d, c.waitMax)
 		}
+	}
+	if status == http.StatusTooManyRequests {
+		return min(c.waitMin+time.Duration(c.jitter(int64(c.waitMin)+1)), c.waitMax)
 	}
 	base := c.waitMax
 	if attempt >= 0 && attempt < 62 {

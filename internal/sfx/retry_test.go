@@ -146,6 +146,32 @@ func TestRetryWait(t *testing.T) {
 	}
 }
 
+// TestRateLimitWaitDoesNotGrow: a 429 without Retry-After waits between RetryWaitMin and
+// twice that at every attempt; doubling idled and, under a steady limit, used up the retries
+// of an apply of many tokens.
+func TestRateLimitWaitDoesNotGrow(t *testing.T) {
+	t.Parallel()
+	c := &Client{waitMin: time.Second, waitMax: 30 * time.Second, now: time.Now}
+	for _, top := range []bool{false, true} {
+		c.jitter = func(n int64) int64 {
+			if top {
+				return n - 1
+			}
+			return 0
+		}
+		for attempt := range 6 {
+			got := c.retryWait(attempt, http.StatusTooManyRequests, http.Header{})
+			if got < time.Second || got > 2*time.Second {
+				t.Errorf("attempt %d: wait %s, want between 1s and 2s", attempt, got)
+			}
+		}
+	}
+	c.waitMax = 1500 * time.Millisecond
+	if got := c.retryWait(0, http.StatusTooManyRequests, nil); got > c.waitMax {
+		t.Errorf("wait %s above RetryWaitMax", got)
+	}
+}
+
 // TestNonIdempotentNotRetried: a retried create would hit a name clash and a retried rotate
 // would lose a secret, so neither is repeated, even on a 503.
 func TestNonIdempotentNotRetried(t *testing.T) {
@@ -191,6 +217,33 @@ func TestRenameRetriedOnlyWhenUnapplied(t *testing.T) {
 	}
 	if n := api.count(); n != 2 {
 		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
+// TestCreateAndRotateRetriedOnRateLimit: a 429 means the API applied nothing, so a create or
+// rotate is retried; without it an apply of many tokens under a rate limit fails.
+func TestCreateAndRotateRetriedOnRateLimit(t *testing.T) {
+	t.Parallel()
+	calls := map[string]func(*Client) error{
+		"create": func(c *Client) error { _, err := c.CreateToken(t.Context(), &Token{Name: "t"}); return err },
+		"rotate": func(c *Client) error { _, err := c.RotateToken(t.Context(), "t", RotateOptions{}); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+				if n == 0 {
+					writeJSON(w, 429, `{"code":429,"message":"slow down"}`)
+					return
+				}
+				writeJSON(w, 200, tokenJSON("t"))
+			})
+			if err := call(newTestClient(t, testConfig(api.URL, nil))); err != nil {
+				t.Fatal(err)
+			}
+			if n := api.count(); n != 2 {
+				t.Errorf("server saw %d requests, want 2", n)
+			}
+		})
 	}
 }
 

@@ -23,15 +23,16 @@ type RotateOptions struct {
 	// parameter, always sent). 0 revokes it at once; the API allows up to 5,184,000 (60 days).
 	GracePeriodSeconds int64
 	// SecondsUntilExpiry, when non-nil, sets the new secret's lifetime; when nil the
-	// organization's default lifetime applies. The API allows 0 to 5,676,000,000 (18 years).
+	// organization's default lifetime applies. The API documents 0 to 5,676,000,000 (and, in words, at most 18 years: 567,648,000).
 	SecondsUntilExpiry *int64
 }
 
 // CreateToken creates a token from the writable fields of t and returns the token the API
 // answers with, secret included.
 //
-// It is never retried: a repeat of a create that reached the server fails with a name clash.
-// When the error satisfies IsAmbiguous the token may exist: look it up with GetToken.
+// It is retried only after a 429, which applied nothing: a repeat of a create that reached
+// the server fails with a name clash. When the error satisfies IsAmbiguous the token may
+// exist: look it up with GetToken.
 func (c *Client) CreateToken(ctx context.Context, t *Token) (*Token, error) {
 	if t == nil || t.Name == "" {
 		return nil, fmt.Errorf("sfx: CreateToken needs a token with a name: %w", ErrInvalidArgument)
@@ -42,7 +43,7 @@ func (c *Client) CreateToken(ctx context.Context, t *Token) (*Token, error) {
 	}
 	return c.tokenCall(ctx, &request{
 		method: http.MethodPost, route: routeTokens, name: t.Name, path: routeTokens,
-		body: body, policy: retryNever, want: []int{http.StatusOK, http.StatusCreated},
+		body: body, policy: retryRateLimited, want: []int{http.StatusOK, http.StatusCreated},
 	})
 }
 
@@ -99,9 +100,10 @@ func (c *Client) DeleteToken(ctx context.Context, name string) error {
 
 // RotateToken gives the token a new secret and returns the token with it.
 //
-// It is never retried: a repeated rotation would replace the secret of the first one, which
-// is already in force and would be lost. When the error satisfies IsAmbiguous, compare the
-// token's LatestRotation from GetToken with its value before the call.
+// It is retried only after a 429, which applied nothing: a repeated rotation would replace
+// the secret of the first one, which is already in force and would be lost. When the error
+// satisfies IsAmbiguous, compare the token's LatestRotation from GetToken with its value
+// before the call.
 func (c *Client) RotateToken(ctx context.Context, name string, opts RotateOptions) (*Token, error) {
 	if name == "" {
 		return nil, fmt.Errorf("sfx: RotateToken needs a token name: %w", ErrInvalidArgument)
@@ -115,7 +117,7 @@ func (c *Client) RotateToken(ctx context.Context, name string, opts RotateOption
 	}
 	return c.tokenCall(ctx, &request{
 		method: http.MethodPost, route: routeRotate, name: name, path: tokenPath(name) + "/rotate",
-		query: query, policy: retryNever, want: []int{http.StatusOK},
+		query: query, policy: retryRateLimited, want: []int{http.StatusOK},
 	})
 }
 
