@@ -2,13 +2,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/provider"
 )
@@ -30,10 +29,13 @@ func main() {
 		os.Exit(0)
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/orgtokens/signalfx",
-		Debug:   debug,
-	})
+	// providerserver.Serve would build the framework's server itself; tf6server.Serve, which
+	// it calls with these same options, lets the server be wrapped (provider.NewProtocol6Server).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/orgtokens/signalfx", provider.NewProtocol6Server(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -101,16 +101,31 @@ func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan orgTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// Decoding the whole plan and state costs more than the rest of a plan, and most plans
+	// need neither: a create needs only store_secret, and a plan that changes nothing (every
+	// refresh of an unchanged token) nothing at all while the secret is where it belongs.
+	var storeSecret types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("store_secret"), &storeSecret)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	keepsSecret := (&orgTokenResourceModel{StoreSecret: storeSecret}).keepsSecret()
 	if req.State.Raw.IsNull() {
-		if !plan.keepsSecret() {
-			plan.Secret = types.StringNull()
-			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		if !keepsSecret {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("secret"), types.StringNull())...)
 		}
+		return
+	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		var secret types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("secret"), &secret)...)
+		if resp.Diagnostics.HasError() || keepsSecret != secret.IsNull() {
+			return
+		}
+	}
+	var plan orgTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var state orgTokenResourceModel
