@@ -38,6 +38,10 @@ func TestOrgToken_badInputFailsAtPlanWithoutCallingTheAPI(t *testing.T) {
 		{"lifetime over 18 years", `name = "x"` + "\n" + `lifetime = "157681h"`, `"157681h" is out of range`},
 		{"lifetime zero", `name = "x"` + "\n" + `lifetime = "0s"`, `"0s" is out of range`},
 		{"grace over 60 days", `name = "x"` + "\n" + `rotation_grace_period = "1441h"`, `"1441h" is out of range`},
+		// A fraction used to be dropped silently ("500ms" was sent as 0, which revokes the old
+		// secret at once); FuzzDurationAttribute found it.
+		{"fractional lifetime", `name = "x"` + "\n" + `lifetime = "720h0.5s"`, `"720h0.5s" is not a whole number of seconds`},
+		{"fractional grace", `name = "x"` + "\n" + `rotation_grace_period = "500ms"`, `"500ms" is not a whole number of seconds`},
 		{"negative grace", `name = "x"` + "\n" + `rotation_grace_period = "-1s"`, `"-1s" is out of range`},
 		{"empty limits", `name = "x"` + "\n" + `limits = {}`, `limits sets no limit`},
 		{"dpm with category quota", `name = "x"` + "\n" + `limits = { dpm_quota = 1, host_quota = 2 }`, `cannot be combined with`},
