@@ -128,9 +128,11 @@ func (r *report) note(kind string) string {
 				onOff(rl.retryAfter), s.wall.Seconds(), rl.floor().Seconds(), countAll(rl.samples[0].Requests)-countRoute(rl.samples[0].Requests, "create", true)))
 		}
 		return strings.Join(rows, "; ") + ". A rate-limited request waits at least a second: the emulator's Retry-After is whole " +
-			"seconds, and without one the client backs off exponentially from `retry_wait_min_seconds` (1 s) with jitter. With " +
+			"seconds, and without one the client waits between `retry_wait_min_seconds` (1 s) and twice that. With " +
 			"`parallelism` workers and a bucket of R, a round of retries admits about R requests per second, so the run " +
-			"approaches N/R plus Terraform's own time for N creates, which it cannot overlap once every worker is waiting."
+			"approaches N/R plus Terraform's own time for N creates, which it cannot overlap once every worker is waiting. " +
+			"A failed apply means one token lost the race for the bucket more often than `retry_max_attempts` allows: " +
+			"every 429 uses a retry, so under a steady limit with `parallelism` requests competing a token can run out."
 	}
 	return ""
 }
@@ -175,6 +177,8 @@ func (r *report) writeFloors(b *strings.Builder) {
 				z.n, tfd("create"), tfd("plan"), tfd("update"), tfd("destroy"))
 		}
 	}
-	p("- **Rate limits.** Creates (and rotations) are retried after a 429, which the API answers without applying " +
-		"anything; before this benchmark they were never retried, so an apply of many tokens under the API's rate limit failed.\n")
+	p("- **Rate limits.** A 429 applied nothing, so creates and rotations are retried after one too (they were never " +
+		"retried, and an apply of many tokens under the API's rate limit failed at once); and without a Retry-After the " +
+		"client waits between `retry_wait_min_seconds` and twice that rather than doubling the wait each time, which idled " +
+		"and used up the retries of a long apply. Every 429 still uses one of `retry_max_attempts`' retries.\n")
 }
