@@ -8,6 +8,9 @@ provider "signalfx" {
   timeout_seconds        = 60
   retry_max_attempts     = 6
   retry_wait_max_seconds = 60
+
+  # Optional: wait up to 15 minutes per call under the API's rate limit (429) before failing.
+  rate_limit_timeout_seconds = 900
 }
 
 variable "signalfx_auth_token" {

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
@@ -16,6 +17,11 @@ func errorDetail(action, name string, err error) string {
 		// The client's error already says which kind of token is needed; say where it is set.
 		return fmt.Sprintf("SignalFx refused to %s org token %q: %s. Check the provider's auth_token, or the %s environment variable.",
 			action, name, err, envAuthToken)
+	}
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
+		return fmt.Sprintf("Could not %s org token %q: %s. SignalFx's rate limit held for longer than the provider's "+
+			"rate_limit_timeout_seconds (default %d) allows: raise it, lower terraform's -parallelism, or run again later.",
+			action, name, err, defaultRateLimitTimeout)
 	}
 	return fmt.Sprintf("Could not %s org token %q: %s", action, name, err)
 }

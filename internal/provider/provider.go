@@ -47,6 +47,7 @@ type providerModel struct {
 	RetryMaxAttempts    types.Int64  `tfsdk:"retry_max_attempts"`
 	RetryWaitMinSeconds types.Int64  `tfsdk:"retry_wait_min_seconds"`
 	RetryWaitMaxSeconds types.Int64  `tfsdk:"retry_wait_max_seconds"`
+	RateLimitTimeout    types.Int64  `tfsdk:"rate_limit_timeout_seconds"`
 }
 
 // providerData is what Configure hands to resources, data sources and ephemeral resources.
@@ -95,10 +96,20 @@ func (p *signalfxProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators: []validator.Int64{int64validator.Between(1, 600)},
 			},
 			"retry_max_attempts": schema.Int64Attribute{
-				MarkdownDescription: "How many times a failed read, update or delete is retried (on connection errors, 429 and 5xx). " +
-					"Creates and rotations are never retried blindly. Defaults to " + itoa(defaultRetryMax) + "; 0 disables retries.",
+				MarkdownDescription: "How many times a read, update or delete that failed (a connection error, a timeout or a 5xx answer) is retried. " +
+					"Creates and rotations are never retried after such a failure: the provider looks the token up instead, so nothing is created or rotated twice. " +
+					"Answers of `429 Too Many Requests` do not count: `rate_limit_timeout_seconds` bounds them. " +
+					"Defaults to " + itoa(defaultRetryMax) + "; 0 disables these retries.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"rate_limit_timeout_seconds": schema.Int64Attribute{
+				MarkdownDescription: "How long, in seconds, one API call keeps retrying while the API answers `429 Too Many Requests` (its rate limit). " +
+					"A 429 applies nothing, so every call is retried, creates and rotations included, after the API's `Retry-After` " +
+					"(up to `retry_wait_max_seconds`) or, without one, between `retry_wait_min_seconds` and twice that. " +
+					"Defaults to " + itoa(defaultRateLimitTimeout) + "; 0 disables these retries.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 3600)},
 			},
 			"retry_wait_min_seconds": schema.Int64Attribute{
 				MarkdownDescription: "Shortest wait between retries, in seconds. Defaults to " + itoa(defaultRetryWaitMin) + ".",

@@ -26,6 +26,9 @@ const (
 	defaultRetryMax       = 4
 	defaultRetryWaitMin   = 1
 	defaultRetryWaitMax   = 30
+	// defaultRateLimitTimeout lets an apply of a thousand tokens at a few requests per
+	// second wait its turn rather than fail.
+	defaultRateLimitTimeout = 300
 
 	envRealm     = "SFX_REALM"
 	envAPIURL    = "SFX_API_URL"
@@ -116,6 +119,7 @@ func resolveClientConfig(m providerModel, getenv func(string) string) (sfx.Confi
 		"realm": m.Realm.IsUnknown(), "api_url": m.APIURL.IsUnknown(), "auth_token": m.AuthToken.IsUnknown(),
 		"timeout_seconds": m.TimeoutSeconds.IsUnknown(), "retry_max_attempts": m.RetryMaxAttempts.IsUnknown(),
 		"retry_wait_min_seconds": m.RetryWaitMinSeconds.IsUnknown(), "retry_wait_max_seconds": m.RetryWaitMaxSeconds.IsUnknown(),
+		"rate_limit_timeout_seconds": m.RateLimitTimeout.IsUnknown(),
 	} {
 		if unknown {
 			diags.AddAttributeError(path.Root(name), "Unknown Provider Setting",
@@ -160,10 +164,13 @@ func resolveClientConfig(m providerModel, getenv func(string) string) (sfx.Confi
 				"or set the "+envAuthToken+" environment variable.")
 	}
 
+	// sfx.Config reads zero as "the default" and a negative value as "none"; a 0 in the
+	// provider block means none.
 	cfg.Timeout = time.Duration(intOr(m.TimeoutSeconds, defaultTimeoutSeconds)) * time.Second
-	cfg.RetryMax = int(intOr(m.RetryMaxAttempts, defaultRetryMax))
-	cfg.RetryWaitMin = time.Duration(intOr(m.RetryWaitMinSeconds, defaultRetryWaitMin)) * time.Second
-	cfg.RetryWaitMax = time.Duration(intOr(m.RetryWaitMaxSeconds, defaultRetryWaitMax)) * time.Second
+	cfg.RetryMax = int(noneIfZero(intOr(m.RetryMaxAttempts, defaultRetryMax)))
+	cfg.RetryWaitMin = time.Duration(noneIfZero(intOr(m.RetryWaitMinSeconds, defaultRetryWaitMin))) * time.Second
+	cfg.RetryWaitMax = time.Duration(noneIfZero(intOr(m.RetryWaitMaxSeconds, defaultRetryWaitMax))) * time.Second
+	cfg.RateLimitTimeout = time.Duration(noneIfZero(intOr(m.RateLimitTimeout, defaultRateLimitTimeout))) * time.Second
 	if cfg.RetryWaitMin > cfg.RetryWaitMax {
 		diags.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
 			"retry_wait_min_seconds must not be larger than retry_wait_max_seconds (which defaults to "+itoa(defaultRetryWaitMax)+").")
@@ -181,6 +188,15 @@ func intOr(v int64Getter, def int) int64 {
 		return int64(def)
 	}
 	return v.ValueInt64()
+}
+
+// noneIfZero maps a setting of 0 to sfx.Config's -1, which means none, where sfx reads 0
+// as its default.
+func noneIfZero(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -26,18 +26,25 @@ import (
 // stormRetries+1 attempts.
 const stormRetries = 2
 
-// stormProvider is the test provider block with retry_max_attempts pinned, so a test can
+// stormRateLimitTimeout is rate_limit_timeout_seconds in the storm tests: with 429s asking
+// for more than retry_wait_max_seconds (1), a call retries them for about this long.
+const stormRateLimitTimeout = 3
+
+// stormProvider is the test provider block with the retry settings pinned, so a test can
 // count the attempts the configuration allows.
-func stormProvider(env *acctest.Env) string {
+func stormProvider(env *acctest.Env) string { return stormProviderWith(env, stormRetries) }
+
+func stormProviderWith(env *acctest.Env, retries int) string {
 	return fmt.Sprintf(`provider "signalfx" {
-  api_url                = %q
-  auth_token             = %q
-  retry_max_attempts     = %d
-  retry_wait_min_seconds = 0
-  retry_wait_max_seconds = 1
-  timeout_seconds        = 5
+  api_url                    = %q
+  auth_token                 = %q
+  retry_max_attempts         = %d
+  retry_wait_min_seconds     = 0
+  retry_wait_max_seconds     = 1
+  rate_limit_timeout_seconds = %d
+  timeout_seconds            = 5
 }
-`, env.URL, env.AdminToken, stormRetries)
+`, env.URL, env.AdminToken, retries, stormRateLimitTimeout)
 }
 
 func stormConfig(env *acctest.Env, body string) string {
@@ -182,15 +189,22 @@ func TestOrgToken_updateStormIsRetriedThenReportedWithoutDroppingState(t *testin
 					env.Emulator.ResetRequests()
 					addFault(t, env, emulator.Fault{Route: emulator.RouteUpdate, Kind: emulator.FaultStatus, Status: 429, RetryAfter: 3600})
 				},
-				Config:      config("three"),
-				ExpectError: stormError("update", name, "PUT", "429 Too Many Requests"),
+				// 429s spend no retries: they are retried for rate_limit_timeout_seconds, each
+				// after retry_wait_max_seconds (1), then reported with a way out.
+				Config: config("three"),
+				ExpectError: regexp.MustCompile(`(?s)` + phrase(fmt.Sprintf(`Could not update org token %q:`, name)) +
+					`.*` + phrase(`PUT /v2/token/{name}`) + `.*` + phrase(`429 Too Many Requests`) +
+					`.*` + phrase(`attempts in`) + `.*` + phrase(`raise it, lower terraform's -parallelism, or run again later`)),
 			},
 			{
 				// The failed update left the token in state, unchanged: it is still an update,
 				// not a creation, and it goes through once the API recovers.
 				PreConfig: func() {
-					if err := expectStatuses(env, emulator.RouteUpdate, "PUT", repeat(429, stormRetries+1)...); err != nil {
-						t.Error(err)
+					// Waits of 1s within 3s: three or four attempts, far more than the
+					// stormRetries+1 a failure budget would allow... unless 429s spent it.
+					got := statuses(env, emulator.RouteUpdate, "PUT")
+					if len(got) <= stormRetries+1 || slices.ContainsFunc(got, func(s int) bool { return s != 429 }) {
+						t.Errorf("PUT answered %v, want more than %d answers of 429 and nothing else", got, stormRetries+1)
 					}
 					env.Emulator.ClearFaults()
 				},
@@ -200,6 +214,74 @@ func TestOrgToken_updateStormIsRetriedThenReportedWithoutDroppingState(t *testin
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: description("three"),
+			},
+		},
+	})
+}
+
+// TestOrgToken_rateLimitedCreateWaitsItsTurn: a create that meets more 429s in a row than
+// retry_max_attempts still succeeds, exactly once. Under a steady rate limit any one create of
+// a large apply can be that unlucky; counting 429s as failures failed such an apply at random.
+func TestOrgToken_rateLimitedCreateWaitsItsTurn(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t, "injects 429 answers")
+	name := env.Name("rate limited create")
+	const limited = stormRetries + 3
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.Factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.Emulator.ResetRequests()
+				// No Retry-After: the wait is retry_wait_min_seconds (0) to twice that.
+				addFault(t, env, emulator.Fault{Route: emulator.RouteCreate, Kind: emulator.FaultStatus, Status: 429, Count: limited})
+			},
+			Config: stormConfig(env, "name = "+acctest.Quote(name)),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "name", name),
+				func(*terraform.State) error {
+					got := statuses(env, emulator.RouteCreate, "POST")
+					if len(got) != limited+1 || !slices.Equal(got[:limited], repeat(429, limited)) || got[limited]/100 != 2 {
+						return fmt.Errorf("POST answered %v, want %d answers of 429 and then a success", got, limited)
+					}
+					if n := env.Emulator.TokenCount(); n != 1 {
+						return fmt.Errorf("the API has %d tokens, want 1", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestProvider_zeroRetriesMeansOneAttempt: retry_max_attempts = 0 disables retries, as its
+// description says (0 once reached the client as "use the default" and meant 4 retries).
+func TestProvider_zeroRetriesMeansOneAttempt(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t, "injects 503 answers")
+	name := env.Name("zero retries")
+	config := stormProviderWith(env, 0) + "resource \"signalfx_org_token\" \"test\" {\n name = " + acctest.Quote(name) + "\n}\n"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.Factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Emulator.ResetRequests()
+					addFault(t, env, emulator.Fault{Route: emulator.RouteGet, Kind: emulator.FaultStatus, Status: 503, Count: 1})
+				},
+				RefreshState: true,
+				ExpectError:  regexp.MustCompile(`(?s)` + phrase(fmt.Sprintf(`Could not read org token %q:`, name)) + `.*` + phrase(`503 Service Unavailable`)),
+			},
+			{
+				PreConfig: func() {
+					if err := expectStatuses(env, emulator.RouteGet, "GET", 503); err != nil {
+						t.Error(err)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
 			},
 		},
 	})

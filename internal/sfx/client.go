@@ -29,6 +29,9 @@ const (
 	DefaultRetryWaitMin = 1 * time.Second
 	// DefaultRetryWaitMax is the longest wait between attempts.
 	DefaultRetryWaitMax = 30 * time.Second
+	// DefaultRateLimitTimeout is how long a call keeps retrying answers of 429 Too Many
+	// Requests.
+	DefaultRateLimitTimeout = 5 * time.Minute
 	// DefaultUserAgent is sent when Config.UserAgent is empty.
 	DefaultUserAgent = "terraform-provider-signalfx-sfx"
 )
@@ -50,13 +53,25 @@ type Config struct {
 	// Timeout bounds each attempt (connect, send, wait, read the body), not the whole
 	// retry chain; DefaultTimeout when zero. Bound the whole call with ctx.
 	Timeout time.Duration
-	// RetryMax is the number of retries after the first attempt for requests that may be
-	// retried; DefaultRetryMax when zero, no retries when negative.
+	// RetryMax is the number of retries after failed attempts (connection errors, timeouts,
+	// 5xx) of requests that may be retried; DefaultRetryMax when zero, no retries when
+	// negative. Answers of 429 Too Many Requests do not count: RateLimitTimeout bounds them.
 	RetryMax int
-	// RetryWaitMin is the shortest wait between attempts; DefaultRetryWaitMin when zero.
+	// RateLimitTimeout is how long, from its first attempt, a call keeps retrying while the
+	// API answers 429 Too Many Requests (which applies nothing, so every call, creates and
+	// rotations included, may repeat it). DefaultRateLimitTimeout when zero; 429 is not
+	// retried when negative. A retry starts only before the deadline, so the call can end up
+	// to one wait (at most RetryWaitMax) plus one attempt later.
+	//
+	// A separate budget, because a 429 is not a failure but a pace: under a steady rate
+	// limit any one call can meet several 429s in a row while the run as a whole progresses
+	// at the allowed rate, and counting them against RetryMax fails such a run at random.
+	RateLimitTimeout time.Duration
+	// RetryWaitMin is the shortest wait between attempts; DefaultRetryWaitMin when zero, no
+	// wait when negative.
 	RetryWaitMin time.Duration
 	// RetryWaitMax is the longest wait between attempts, and caps a server's Retry-After;
-	// DefaultRetryWaitMax when zero.
+	// DefaultRetryWaitMax when zero, no wait when negative.
 	RetryWaitMax time.Duration
 	// Logger receives one debug line per attempt and a warning per retry; nil disables logging.
 	Logger Logger
@@ -112,6 +127,7 @@ type Client struct {
 	transport  http.RoundTripper
 
 	retryMax         int
+	rateLimitTimeout time.Duration
 	waitMin, waitMax time.Duration
 
 	now    func() time.Time
@@ -132,15 +148,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("sfx: AuthToken contains characters not allowed in an HTTP header")
 	}
 	c := &Client{
-		base:      base,
-		authToken: cfg.AuthToken,
-		userAgent: cfg.UserAgent,
-		logger:    cfg.Logger,
-		retryMax:  cfg.RetryMax,
-		waitMin:   cfg.RetryWaitMin,
-		waitMax:   cfg.RetryWaitMax,
-		now:       time.Now,
-		jitter:    randInt64N,
+		base:             base,
+		authToken:        cfg.AuthToken,
+		userAgent:        cfg.UserAgent,
+		logger:           cfg.Logger,
+		retryMax:         cfg.RetryMax,
+		rateLimitTimeout: cfg.RateLimitTimeout,
+		waitMin:          cfg.RetryWaitMin,
+		waitMax:          cfg.RetryWaitMax,
+		now:              time.Now,
+		jitter:           randInt64N,
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
@@ -161,14 +178,16 @@ func New(cfg Config) (*Client, error) {
 	case c.retryMax < 0:
 		c.retryMax = 0
 	}
-	if c.waitMin == 0 {
-		c.waitMin = DefaultRetryWaitMin
+	switch {
+	case c.rateLimitTimeout == 0:
+		c.rateLimitTimeout = DefaultRateLimitTimeout
+	case c.rateLimitTimeout < 0:
+		c.rateLimitTimeout = 0
 	}
-	if c.waitMax == 0 {
-		c.waitMax = DefaultRetryWaitMax
-	}
-	if c.waitMin < 0 || c.waitMax < c.waitMin {
-		return nil, fmt.Errorf("sfx: need 0 <= RetryWaitMin <= RetryWaitMax, got %s and %s", c.waitMin, c.waitMax)
+	c.waitMin = durationOr(c.waitMin, DefaultRetryWaitMin)
+	c.waitMax = durationOr(c.waitMax, DefaultRetryWaitMax)
+	if c.waitMax < c.waitMin {
+		return nil, fmt.Errorf("sfx: need RetryWaitMin <= RetryWaitMax, got %s and %s", c.waitMin, c.waitMax)
 	}
 
 	c.transport = cfg.Transport
@@ -189,6 +208,17 @@ func New(cfg Config) (*Client, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return c, nil
+}
+
+// durationOr applies the zero-means-default, negative-means-none convention of Config.
+func durationOr(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }
 
 // CloseIdleConnections closes the idle connections of the Client's transport. Call it when

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -46,6 +47,8 @@ type APIError struct {
 	RequestID string
 	// Attempts is the number of attempts made, retries included.
 	Attempts int
+	// Elapsed is the time from the start of the first attempt to the end of the last.
+	Elapsed time.Duration
 	// JSONBody records that the body was a JSON object: the API's own {code,message}
 	// envelope rather than a proxy's or a wrong host's page.
 	JSONBody bool
@@ -64,7 +67,11 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Attempts > 1 && e.StatusCode == http.StatusTooManyRequests:
+		// The rate-limit budget is a time, so say how long the call kept trying.
+		fmt.Fprintf(&b, " (after %d attempts in %s)", e.Attempts, e.Elapsed.Round(100*time.Millisecond))
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if e.RequestID != "" {
@@ -222,6 +229,7 @@ func newAPIError(c *Client, st *callState, resp *http.Response, body []byte) *AP
 		Message:        c.redact(msg),
 		RequestID:      c.redact(clip(cleanText(resp.Header.Get("X-Request-Id")), 100)),
 		Attempts:       st.attempts,
+		Elapsed:        c.now().Sub(st.begin),
 		JSONBody:       json.Valid(body) && jsonStartRe.Match(body) && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")),
 		priorAmbiguous: st.priorAmbiguous,
 	}

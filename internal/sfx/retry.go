@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -69,10 +70,16 @@ type callState struct {
 	ctx context.Context
 
 	attempts int
-	start    time.Time
-	logged   bool        // the current attempt has been logged
-	sentAny  atomic.Bool // some attempt wrote its request headers
-	sentThis atomic.Bool // the current attempt wrote its request headers
+	begin    time.Time // when the first attempt started
+	start    time.Time // when the current attempt started
+	logged   bool      // the current attempt has been logged
+	// failures counts the retries spent from the RetryMax budget by earlier attempts;
+	// failedThis records that the current attempt is to spend one. Only the next attempt
+	// commits it, because retryablehttp may ask checkRetry twice about one attempt.
+	failures   int
+	failedThis bool
+	sentAny    atomic.Bool // some attempt wrote its request headers
+	sentThis   atomic.Bool // the current attempt wrote its request headers
 	// priorAmbiguous records that an attempt that was then retried may have been applied.
 	priorAmbiguous bool
 
@@ -114,12 +121,21 @@ func (c *Client) do(ctx context.Context, r *request) (int, []byte, error) {
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.waitMin,
 		RetryWaitMax: c.waitMax,
-		RetryMax:     c.retryMax,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
+		// checkRetry enforces the two budgets, RetryMax for failures and RateLimitTimeout
+		// for 429s; retryablehttp's own count must never cut them short.
+		RetryMax:   math.MaxInt32,
+		CheckRetry: st.checkRetry,
+		Backoff:    st.backoff,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
 			st.attempts = i + 1
 			st.start = c.now()
+			if i == 0 {
+				st.begin = st.start
+			}
+			if st.failedThis {
+				st.failures++
+				st.failedThis = false
+			}
 			st.sentThis.Store(false)
 			st.logged = false
 			st.body, st.bodyErr, st.bodyRead = nil, nil, false
@@ -182,6 +198,14 @@ func (st *callState) readResponse(resp *http.Response) error {
 // that retryablehttp hands back the last response or transport error unchanged.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	retry := st.shouldRetry(resp, err) && ctx.Err() == nil
+	switch {
+	case !retry:
+	case err == nil && resp.StatusCode == http.StatusTooManyRequests:
+		retry = st.c.now().Sub(st.begin) < st.c.rateLimitTimeout
+	default:
+		retry = st.failures < st.c.retryMax
+		st.failedThis = retry
+	}
 	if retry {
 		if err != nil {
 			st.priorAmbiguous = st.priorAmbiguous || st.sentThis.Load()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -464,5 +465,157 @@ func TestRetryableError(t *testing.T) {
 		if got := retryableError(tt.err); got != tt.want {
 			t.Errorf("retryableError(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// steppedClock is a clock that moves only when the fake API answers, by one step per
+// request, so that a test of a time budget does not depend on the machine's speed.
+type steppedClock struct {
+	t0    time.Time
+	steps atomic.Int64
+	step  time.Duration
+}
+
+func (s *steppedClock) now() time.Time { return s.t0.Add(time.Duration(s.steps.Load()) * s.step) }
+func (s *steppedClock) tick()          { s.steps.Add(1) }
+
+// TestRateLimitDoesNotSpendRetries: under a steady rate limit any call can meet more 429s in
+// a row than RetryMax while the run as a whole progresses; it must wait its turn, not fail.
+// (With 429s counted as failures, one create of 200 in a rate-limited benchmark run failed.)
+func TestRateLimitDoesNotSpendRetries(t *testing.T) {
+	t.Parallel()
+	const limited = 6
+	calls := map[string]func(*Client) error{
+		"create": func(c *Client) error { _, err := c.CreateToken(t.Context(), &Token{Name: "t"}); return err },
+		"rotate": func(c *Client) error { _, err := c.RotateToken(t.Context(), "t", RotateOptions{}); return err },
+		"get":    func(c *Client) error { _, err := c.GetToken(t.Context(), "t"); return err },
+		"rename": func(c *Client) error { _, err := c.UpdateToken(t.Context(), "t", &Token{Name: "u"}); return err },
+		"delete": func(c *Client) error { return c.DeleteToken(t.Context(), "t") },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+				if n < limited {
+					writeJSON(w, 429, `{"code":429,"message":"slow down"}`)
+					return
+				}
+				writeJSON(w, 200, tokenJSON("t"))
+			})
+			cfg := testConfig(api.URL, nil)
+			cfg.RetryMax = 1
+			if err := call(newTestClient(t, cfg)); err != nil {
+				t.Fatalf("after %d answers of 429 with RetryMax 1: %v", limited, err)
+			}
+			if n := api.count(); n != limited+1 {
+				t.Errorf("server saw %d requests, want %d", n, limited+1)
+			}
+		})
+	}
+}
+
+// TestRateLimitTimeoutBoundsRetries: 429s are retried while the call is younger than
+// RateLimitTimeout, then reported with the time spent; a negative timeout disables them.
+func TestRateLimitTimeoutBoundsRetries(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		timeout  time.Duration
+		attempts int
+	}{
+		// The clock moves 1s per answer: attempts end at 1s, 2s, ... and a retry starts
+		// only while less than the timeout has passed since the first attempt started.
+		{timeout: 5 * time.Second, attempts: 5},
+		{timeout: 4500 * time.Millisecond, attempts: 5},
+		{timeout: time.Second, attempts: 1},
+		{timeout: -1, attempts: 1},
+	} {
+		t.Run(tt.timeout.String(), func(t *testing.T) {
+			t.Parallel()
+			clock := &steppedClock{t0: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), step: time.Second}
+			api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				clock.tick()
+				writeJSON(w, 429, `{"code":429,"message":"slow down"}`)
+			})
+			cfg := testConfig(api.URL, nil)
+			cfg.RateLimitTimeout = tt.timeout
+			c := newTestClient(t, cfg)
+			c.now = clock.now
+			_, err := c.CreateToken(t.Context(), &Token{Name: "t"})
+			e, ok := errors.AsType[*APIError](err)
+			if !ok {
+				t.Fatalf("error = %#v, want *APIError", err)
+			}
+			if n := api.count(); n != tt.attempts || e.Attempts != tt.attempts {
+				t.Errorf("server saw %d requests, error says %d attempts; want %d", n, e.Attempts, tt.attempts)
+			}
+			if want := time.Duration(tt.attempts) * time.Second; e.Elapsed != want {
+				t.Errorf("Elapsed = %s, want %s", e.Elapsed, want)
+			}
+			if tt.attempts > 1 {
+				want := "429 Too Many Requests: slow down (after " + strconv.Itoa(tt.attempts) + " attempts in " + e.Elapsed.String() + ")"
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Error() = %q, want it to contain %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestFailuresAndRateLimitHaveSeparateBudgets: 429s between failures spend none of
+// RetryMax, and failures are still capped by it.
+func TestFailuresAndRateLimitHaveSeparateBudgets(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		answers []int // then 200 forever
+		want    int   // final status: 200 or the last failure
+		n       int   // requests
+	}{
+		{answers: []int{503, 429, 429, 429, 503}, want: 200, n: 6},
+		{answers: []int{503, 429, 503, 429, 503}, want: 503, n: 5},
+	} {
+		api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+			if n < len(tt.answers) {
+				writeJSON(w, tt.answers[n], `{"code":1,"message":"no"}`)
+				return
+			}
+			writeJSON(w, 200, tokenJSON("t"))
+		})
+		cfg := testConfig(api.URL, nil)
+		cfg.RetryMax = 2
+		_, err := newTestClient(t, cfg).GetToken(t.Context(), "t")
+		status := 200
+		if e, ok := errors.AsType[*APIError](err); ok {
+			status = e.StatusCode
+		} else if err != nil {
+			t.Fatalf("%v: %v", tt.answers, err)
+		}
+		if status != tt.want || api.count() != tt.n {
+			t.Errorf("%v with RetryMax 2: ended with %d after %d requests, want %d after %d", tt.answers, status, api.count(), tt.want, tt.n)
+		}
+	}
+}
+
+// TestNegativeWaitsMeanNoWait: a caller that asks for no wait between retries gets none,
+// not the defaults that zero stands for.
+func TestNegativeWaitsMeanNoWait(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{BaseURL: "https://api.us0.signalfx.com", AuthToken: "x", RetryWaitMin: -1, RetryWaitMax: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.waitMin != 0 || c.waitMax != 0 {
+		t.Errorf("waits = %s, %s; want 0, 0", c.waitMin, c.waitMax)
+	}
+	for _, status := range []int{0, 429, 500, 503} {
+		if got := c.retryWait(3, status, http.Header{"Retry-After": {"7"}}); got != 0 {
+			t.Errorf("status %d: wait %s, want 0", status, got)
+		}
+	}
+	c, err = New(Config{BaseURL: "https://api.us0.signalfx.com", AuthToken: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.waitMin != DefaultRetryWaitMin || c.waitMax != DefaultRetryWaitMax || c.rateLimitTimeout != DefaultRateLimitTimeout || c.retryMax != DefaultRetryMax {
+		t.Errorf("zero Config gave %s, %s, %s, %d; want the defaults", c.waitMin, c.waitMax, c.rateLimitTimeout, c.retryMax)
 	}
 }
