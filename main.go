@@ -7,8 +7,6 @@ import (
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
 	"github.com/orgtokens/terraform-provider-signalfx/internal/provider"
 )
 
@@ -29,13 +27,7 @@ func main() {
 		os.Exit(0)
 	}
 
-	// providerserver.Serve would build the framework's server itself; tf6server.Serve, which
-	// it calls with these same options, lets the server be wrapped (provider.NewProtocol6Server).
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	err := tf6server.Serve("registry.terraform.io/orgtokens/signalfx", provider.NewProtocol6Server(version), opts...)
+	err := provider.Serve(version, debug)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/emulator"
@@ -15,6 +16,16 @@ type subject struct {
 	api bool
 	// config returns the configuration of n resources whose names start with prefix.
 	config func(n int, prefix string) string
+	// env is added to the environment of the terraform commands, and so of the providers.
+	env []string
+}
+
+// sdkTraceEnv sets the log levels of terraform-plugin-go, the framework and the providers'
+// own loggers to TRACE, their level when unset: a provider run with it behaves as one that
+// does not call provider.SilenceDroppedLogs, so the log subjects show what that saves.
+var sdkTraceEnv = []string{
+	"TF_LOG_SDK=TRACE", "TF_LOG_SDK_PROTO=TRACE", "TF_LOG_SDK_FRAMEWORK=TRACE",
+	"TF_LOG_PROVIDER_SIGNALFX=TRACE", "TF_LOG_PROVIDER_NOOP=TRACE",
 }
 
 var (
@@ -27,6 +38,14 @@ var (
 	subjectTerraformData = subject{name: "terraform_data", config: terraformDataConfig}
 	// subjects is the order of the first repetition; later ones rotate it.
 	subjects = []subject{subjectSignalfx, subjectNoop, subjectTerraformData}
+
+	// The log subjects are the two providers with the SDK's loggers at TRACE, as they are in
+	// any framework provider that leaves them alone; they run at the smallest N only.
+	subjectSignalfxLogs = subject{name: "signalfx+logs", api: true, config: subjectSignalfx.config, env: sdkTraceEnv}
+	subjectNoopLogs     = subject{name: "noop+logs", config: subjectNoop.config, env: sdkTraceEnv}
+	logSubjects         = []subject{subjectSignalfxLogs, subjectNoopLogs}
+	// allSubjects is the order of the rows in the report.
+	allSubjects = append(slices.Clone(subjects), logSubjects...)
 )
 
 const descriptionVar = `variable "description" {

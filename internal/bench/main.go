@@ -208,7 +208,11 @@ func measure(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 		}
 		for i, n := range cfg.ns {
 			fmt.Fprintf(log, "bench: zero latency, N=%d\n", n)
-			res, err := r.cycle(ctx, scenarioZero, em, url, 0, n, cfg.repsFor(i), subjects)
+			subs := subjects
+			if i == 0 {
+				subs = allSubjects
+			}
+			res, err := r.cycle(ctx, scenarioZero, em, url, 0, n, cfg.repsFor(i), subs)
 			if err != nil {
 				stopEm()
 				return nil, err

@@ -83,7 +83,10 @@ func (r *report) writeMethod(b *strings.Builder) {
   provider, against the emulator); `+"`noop_org_token`"+` from a framework provider with the same resource schema
   that makes no API calls and copies the plan into state (`+"`internal/bench/noopprovider`"+`: the plugin protocol's
   floor); and `+"`terraform_data`"+` (built into Terraform: Terraform's own floor). Every token has a name, a
-  description and `+"`auth_scopes = [\"INGEST\"]`"+`.
+  description and `+"`auth_scopes = [\"INGEST\"]`"+`. Both providers turn off the SDK loggers whose lines Terraform
+  drops (`+"`TF_LOG`"+` and `+"`TF_LOG_PROVIDER`"+` unset; `+"`provider.SilenceDroppedLogs`"+`). At the smallest N two more
+  subjects, `+"`signalfx+logs`"+` and `+"`noop+logs`"+`, run the same providers with those loggers at TRACE, their level in
+  a framework provider that leaves them alone, to show what that costs.
 - **Operations**, run by the real `+"`terraform`"+` CLI with a dev_overrides CLI configuration (no `+"`init`"+`):
   create = `+"`apply`"+` from empty state; plan = `+"`plan -detailed-exitcode`"+`, which refreshes every resource and
   must find no changes; update = `+"`apply -refresh=false`"+` changing every description in place; destroy =
@@ -140,7 +143,7 @@ func (r *report) writeCycle(b *strings.Builder, c *cycleResult) {
 	for _, op := range operations {
 		noop := summarize(r.noopSamples(c, op))
 		tfd := summarize(c.samples[op.name][subjectTerraformData.name])
-		for _, sub := range subjects {
+		for _, sub := range allSubjects {
 			if len(c.samples[op.name][sub.name]) == 0 {
 				continue
 			}

@@ -67,8 +67,7 @@ func (r *report) note(kind string) string {
 			"providers is CPU on a machine whose " + cpuCount() + " CPUs Terraform, both providers' processes and the emulator share " +
 			"(and other work with them): " + strings.Join(rows, "; ") + ". Profiles of the signalfx provider put most of its extra CPU " +
 			"in the framework, not in the API work: its schema's validators and plan modifiers run for every resource instance in " +
-			"every plan, and each writes TRACE log lines the framework JSON-encodes whether or not anyone reads them (the no-op " +
-			"schema has none); and every `Get`/`Set` of the resource model goes through terraform-plugin-framework's reflection, " +
+			"every plan (the no-op schema has none); and every `Get`/`Set` of the resource model goes through terraform-plugin-framework's reflection, " +
 			"which compiles a regular expression for each struct field on each call (`internal/reflect.isValidFieldName`), where " +
 			"the no-op provider copies raw values. An update pays that most: Terraform plans each token twice (in the plan and " +
 			"again during apply), and `ModifyPlan` and `Update` each decode and encode the whole model. The HTTP round trip and " +
@@ -161,9 +160,7 @@ func (r *report) writeFloors(b *strings.Builder) {
 			"plan of %d resources. The signalfx provider hands the framework a context that forgets its parent once the request "+
 			"is answered (`internal/provider/protocol_server.go`) and peaked at %.1f MiB.\n", mib(n.rss), z.n, mib(s.rss))
 	}
-	p("- **Logging.** terraform-plugin-go and the framework write TRACE-level JSON log lines for every request to the " +
-		"provider's stderr even when `TF_LOG` is unset (Terraform drops them); in profiles that is about a fifth of the " +
-		"no-op provider's CPU. It is the same for both providers.\n")
+	r.writeLogging(b)
 	p("- **Reflection and validation.** The signalfx provider's largest per-token CPU costs are the framework's, not the " +
 		"API's: the schema's validators, which run for every resource instance in every plan, and the reflection-based " +
 		"`Get`/`Set` of the resource model, which compiles a regular expression for each struct field on each call " +
@@ -183,4 +180,33 @@ func (r *report) writeFloors(b *strings.Builder) {
 		"client waits between `retry_wait_min_seconds` and twice that rather than doubling the wait each time, which idled " +
 		"and used up the retries of a long apply. 429s have their own budget, a time (`rate_limit_timeout_seconds`), " +
 		"and spend none of `retry_max_attempts`.\n")
+}
+
+// writeLogging reports what the SDK loggers cost, from the log subjects of the smallest N.
+func (r *report) writeLogging(b *strings.Builder) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("- **Logging.** terraform-plugin-go, the framework and terraform-plugin-log log at TRACE unless told otherwise, " +
+		"and write several JSON lines per request and per validator or plan modifier call to the provider's stderr; with " +
+		"`TF_LOG` and `TF_LOG_PROVIDER` unset Terraform reads them and drops every one. Both providers therefore set those " +
+		"loggers to OFF, and only then (`provider.SilenceDroppedLogs`; `TF_LOG=trace` logs as before, a test checks it).")
+	var c *cycleResult
+	for _, z := range r.cycles {
+		if z.latency == 0 && len(z.samples["plan"][subjectSignalfxLogs.name]) > 0 {
+			c = z
+			break
+		}
+	}
+	if c == nil {
+		p("\n")
+		return
+	}
+	var rows []string
+	for _, op := range operations {
+		cpu := func(s subject) float64 { return summarize(c.samples[op.name][s.name]).providerCPU.Seconds() }
+		wall := func(s subject) float64 { return summarize(c.samples[op.name][s.name]).wall.Seconds() }
+		rows = append(rows, fmt.Sprintf("%s: signalfx %.2fs CPU and %.2fs wall against %.2fs and %.2fs with TRACE, no-op %.2fs and %.2fs against %.2fs and %.2fs",
+			op.name, cpu(subjectSignalfx), wall(subjectSignalfx), cpu(subjectSignalfxLogs), wall(subjectSignalfxLogs),
+			cpu(subjectNoop), wall(subjectNoop), cpu(subjectNoopLogs), wall(subjectNoopLogs)))
+	}
+	p(" At N=%d (provider CPU and wall, medians): %s.\n", c.n, strings.Join(rows, "; "))
 }

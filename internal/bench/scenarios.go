@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/emulator"
@@ -58,8 +59,9 @@ func (r *runner) args(op operation) []string {
 func (r *runner) cycle(ctx context.Context, key string, em *emulator.Server, url string, latency time.Duration, n, reps int, subs []subject) (*cycleResult, error) {
 	res := &cycleResult{scenario: key, latency: latency, n: n, samples: map[string]map[string][]sample{}}
 	dirs := map[string]string{}
-	prefix := fmt.Sprintf("bench-%s-n%d-", key, n)
 	for _, s := range subs {
+		// Subjects that share the emulator must not share token names.
+		prefix := fmt.Sprintf("bench-%s-n%d-%s-", key, n, strings.ReplaceAll(s.name, "+", "-"))
 		dir := filepath.Join(r.h.tmp, key, strconv.Itoa(n), s.name)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
@@ -76,7 +78,7 @@ func (r *runner) cycle(ctx context.Context, key string, em *emulator.Server, url
 		order := append(slices.Clone(subs[rep%len(subs):]), subs[:rep%len(subs)]...)
 		for _, op := range operations {
 			for _, s := range order {
-				cmd := tfCommand{url: url, dir: dirs[s.name], okCodes: op.okCodes, args: r.args(op)}
+				cmd := tfCommand{url: url, dir: dirs[s.name], okCodes: op.okCodes, args: r.args(op), env: s.env}
 				if s.api {
 					cmd.em = em
 				}

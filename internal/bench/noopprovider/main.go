@@ -5,13 +5,15 @@
 // values with fixed strings; Read keeps the state; Delete does nothing. Its noop_org_tokens
 // data source has the shape of signalfx_org_tokens and lists BENCH_NOOP_TOKENS made-up
 // tokens. Like the provider built by -pprof, it writes profiles when BENCH_PPROF_DIR is set.
-// The benchmark compares the real provider with it, so what the comparison shows is
-// the cost of the API work alone.
+// It is served as the real provider is, with the loggers nobody reads turned off
+// (provider.SilenceDroppedLogs), so that what the comparison shows is the cost of the real
+// provider's own work: API calls, validation, model conversion.
 package main
 
 import (
 	"context"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -20,10 +22,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/bench/profile"
+	signalfx "github.com/orgtokens/terraform-provider-signalfx/internal/provider"
 )
 
 func main() {
 	stop := profile.Start("noop")
+	signalfx.SilenceDroppedLogs(os.Getenv, os.Setenv)
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/orgtokens/noop"})
 	stop()
@@ -46,13 +50,14 @@ func (noopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pr
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A provider that makes no API calls, for benchmarks.",
 		Attributes: map[string]schema.Attribute{
-			"realm":                  schema.StringAttribute{Optional: true},
-			"api_url":                schema.StringAttribute{Optional: true},
-			"auth_token":             schema.StringAttribute{Optional: true, Sensitive: true},
-			"timeout_seconds":        schema.Int64Attribute{Optional: true},
-			"retry_max_attempts":     schema.Int64Attribute{Optional: true},
-			"retry_wait_min_seconds": schema.Int64Attribute{Optional: true},
-			"retry_wait_max_seconds": schema.Int64Attribute{Optional: true},
+			"realm":                      schema.StringAttribute{Optional: true},
+			"api_url":                    schema.StringAttribute{Optional: true},
+			"auth_token":                 schema.StringAttribute{Optional: true, Sensitive: true},
+			"timeout_seconds":            schema.Int64Attribute{Optional: true},
+			"retry_max_attempts":         schema.Int64Attribute{Optional: true},
+			"retry_wait_min_seconds":     schema.Int64Attribute{Optional: true},
+			"retry_wait_max_seconds":     schema.Int64Attribute{Optional: true},
+			"rate_limit_timeout_seconds": schema.Int64Attribute{Optional: true},
 		},
 	}
 }

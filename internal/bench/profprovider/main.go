@@ -10,15 +10,13 @@ package main
 import (
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
 	"github.com/orgtokens/terraform-provider-signalfx/internal/bench/profile"
 	"github.com/orgtokens/terraform-provider-signalfx/internal/provider"
 )
 
 func main() {
 	stop := profile.Start("signalfx")
-	err := tf6server.Serve("registry.terraform.io/orgtokens/signalfx", provider.NewProtocol6Server("bench"))
+	err := provider.Serve("bench", false)
 	stop()
 	if err != nil {
 		log.Fatal(err.Error())
