@@ -124,12 +124,12 @@ func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 	var plan orgTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	var state orgTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -150,7 +150,7 @@ func (r *orgTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			plan.LastUpdatedAt, plan.LastUpdatedBy = state.LastUpdatedAt, state.LastUpdatedBy
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, resp.Plan.Schema, &plan)...)
 }
 
 // importedKey marks, in private state, a token imported and not yet updated: its lifetime
@@ -170,7 +170,7 @@ func wasImported(ctx context.Context, private privateGetter, diags *diag.Diagnos
 
 func (r *orgTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan orgTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -203,7 +203,7 @@ func (r *orgTokenResource) Create(ctx context.Context, req resource.CreateReques
 	}
 
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, created, &plan.orgTokenAPIModel)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema, &plan)...)
 }
 
 // reconcileTimeout bounds the lookup that settles a create or rotation whose outcome is unknown.
@@ -281,7 +281,7 @@ func sortedCopy(s []string) []string {
 
 func (r *orgTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state orgTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -303,7 +303,7 @@ func (r *orgTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 		state.StoreSecret = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, token, &state.orgTokenAPIModel)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema, &state)...)
 }
 
 // apiChangePlanned reports whether the plan changes anything the PUT endpoint holds.
@@ -325,8 +325,8 @@ func lifetimeChanged(state, plan *orgTokenResourceModel, imported bool) bool {
 
 func (r *orgTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state orgTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -350,7 +350,7 @@ func (r *orgTokenResource) Update(ctx context.Context, req resource.UpdateReques
 			saved := plan
 			saved.RotationTrigger = state.RotationTrigger
 			resp.Diagnostics.Append(saved.setFromAPI(ctx, token, &plan.orgTokenAPIModel)...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
+			resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema, &saved)...)
 		}
 		before := rfc3339ToMs(state.LatestRotationAt)
 		if token != nil {
@@ -385,7 +385,7 @@ func (r *orgTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	} else {
 		resp.Diagnostics.Append(plan.setFromAPI(ctx, token, &plan.orgTokenAPIModel)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema, &plan)...)
 }
 
 // put is the read-modify-write of an update: fields this provider does not model are sent
@@ -459,7 +459,7 @@ func (r *orgTokenResource) rotate(ctx context.Context, name string, before int64
 
 func (r *orgTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state orgTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
