@@ -273,21 +273,31 @@ func flattenNotifications(ctx context.Context, ns []sfx.Notification, prior []no
 	return types.ListValueFrom(ctx, notificationObjectType, out)
 }
 
-func expandNotifications(ctx context.Context, planned types.List) ([]sfx.Notification, diag.Diagnostics) {
+func expandNotifications(ctx context.Context, planned types.List, current []sfx.Notification) ([]sfx.Notification, diag.Diagnostics) {
 	if planned.IsNull() || planned.IsUnknown() {
 		return nil, nil
 	}
 	var ms []notificationModel
 	diags := planned.ElementsAs(ctx, &ms, false)
 	out := make([]sfx.Notification, 0, len(ms))
+	used := make([]bool, len(current))
 	for _, m := range ms {
-		out = append(out, sfx.Notification{
+		n := sfx.Notification{
 			Type: m.Type.ValueString(), Email: m.Email.ValueString(), CredentialID: m.CredentialID.ValueString(),
 			CredentialName: m.CredentialName.ValueString(), Channel: m.Channel.ValueString(), Team: m.Team.ValueString(),
 			RoutingKey: m.RoutingKey.ValueString(), URL: m.URL.ValueString(), Secret: m.Secret.ValueString(),
 			ResponderName: m.ResponderName.ValueString(), ResponderID: m.ResponderID.ValueString(),
 			ResponderType: m.ResponderType.ValueString(),
-		})
+		}
+		// Keys the provider does not model (an Email notification's cc and bcc, set in the
+		// UI) stay with their recipient instead of being wiped by the update.
+		for i, c := range current {
+			if !used[i] && n.SameRecipient(c) {
+				used[i], n.Extra = true, c.Extra
+				break
+			}
+		}
+		out = append(out, n)
 	}
 	return out, diags
 }
@@ -347,7 +357,7 @@ func expandToken(ctx context.Context, m *orgTokenAPIModel, t *sfx.Token) diag.Di
 	var d diag.Diagnostics
 	t.Limits, d = expandLimits(ctx, m.Limits, t.Limits)
 	diags.Append(d...)
-	t.Notifications, d = expandNotifications(ctx, m.Notifications)
+	t.Notifications, d = expandNotifications(ctx, m.Notifications, t.Notifications)
 	diags.Append(d...)
 	t.Permissions, d = expandPermissions(ctx, m.Permissions)
 	diags.Append(d...)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -443,21 +444,30 @@ func TestOrgToken_changedByHandIsPlannedBack(t *testing.T) {
 
 func TestOrgToken_unmodelledFieldsSurviveUpdates(t *testing.T) {
 	t.Parallel()
+	const (
+		emailA = `{ type = "Email", email = "a@example.com" }`
+		emailB = `{ type = "Email", email = "b@example.com" }`
+	)
+	ccBcc := map[string]json.RawMessage{"cc": json.RawMessage(`["c@example.com"]`), "bcc": json.RawMessage(`["d@example.com"]`)}
 	env := acctest.New(t)
 	env.RequireEmulator(t, "sets fields the real API may not accept")
 	name := env.Name("unmodelled")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.Factories(),
 		Steps: []resource.TestStep{
-			{Config: tokenConfig(env, fmt.Sprintf("name = %s\n limits = { dpm_quota = 10 }", acctest.Quote(name)))},
+			{Config: tokenConfig(env, fmt.Sprintf("name = %s\n limits = { dpm_quota = 10 }\n notifications = [%s]", acctest.Quote(name), emailA))},
 			{
 				PreConfig: func() {
 					env.Edit(t, name, func(tok *sfx.Token) {
 						tok.Limits.Extra = map[string]json.RawMessage{"mtsmLimit": json.RawMessage(`500`)}
 						tok.Extra["futureField"] = json.RawMessage(`{"kept":true}`)
+						// cc and bcc, which the UI sets on an Email notification and the provider does not model.
+						tok.Notifications[0].Extra = ccBcc
 					})
 				},
-				Config: tokenConfig(env, fmt.Sprintf("name = %s\n description = \"x\"\n limits = { dpm_quota = 20 }", acctest.Quote(name))),
+				// A new notification goes first: the cc and bcc follow their recipient, not the position.
+				Config: tokenConfig(env, fmt.Sprintf("name = %s\n description = \"x\"\n limits = { dpm_quota = 20 }\n notifications = [%s, %s]",
+					acctest.Quote(name), emailB, emailA)),
 				Check: func(*terraform.State) error {
 					tok := env.Get(t, name)
 					if string(tok.Limits.Extra["mtsmLimit"]) != "500" {
@@ -468,6 +478,21 @@ func TestOrgToken_unmodelledFieldsSurviveUpdates(t *testing.T) {
 					}
 					if *tok.Limits.DPMQuota != 20 || tok.Description != "x" {
 						return fmt.Errorf("update not applied")
+					}
+					n := tok.Notifications
+					if len(n) != 2 || n[0].Email != "b@example.com" || n[0].Extra != nil || n[1].Email != "a@example.com" || !reflect.DeepEqual(n[1].Extra, ccBcc) {
+						return fmt.Errorf("notifications after the update: %+v; want b@ without extra keys, then a@ with its cc and bcc", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Another address is another recipient: a@'s cc and bcc do not move to it.
+				Config: tokenConfig(env, fmt.Sprintf("name = %s\n description = \"x\"\n limits = { dpm_quota = 20 }\n notifications = [%s]",
+					acctest.Quote(name), emailB)),
+				Check: func(*terraform.State) error {
+					if n := env.Get(t, name).Notifications; len(n) != 1 || n[0].Email != "b@example.com" || n[0].Extra != nil {
+						return fmt.Errorf("notifications: %+v, want b@ alone without extra keys", n)
 					}
 					return nil
 				},

@@ -77,7 +77,9 @@ func notificationsSchema() schema.ListNestedAttribute {
 			"`VictorOps` takes `credential_id` and `routing_key`; `Webhook` takes `credential_id`, or `url` and `secret`; " +
 			"`Opsgenie` takes `credential_id`, `responder_type` and `responder_name` or `responder_id` (and optionally `credential_name`); " +
 			"`AmazonEventBridge`, `BigPanda`, `Jira`, `Office365`, `PagerDuty`, `ServiceNow` and `XMatters` take `credential_id`. " +
-			"A missing or extra field is reported at plan time. Omit the attribute for no notifications.",
+			"A missing or extra field is reported at plan time. Omit the attribute for no notifications. " +
+			"Fields the API has and this provider does not model (the `cc` and `bcc` of an `Email` notification set in the UI) " +
+			"are kept on update for as long as the notification keeps its type and fields.",
 		Optional:   true,
 		Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{

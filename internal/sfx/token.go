@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 )
 
 // Authorization scopes a token can carry. RUM cannot be combined with the others.
@@ -48,8 +50,8 @@ type Token struct {
 	Extra map[string]json.RawMessage
 }
 
-// String formats the token with its secret and any notification secret masked, so that
-// printing or logging a Token cannot leak them.
+// String formats the token with its secret, any notification secret and the values of the
+// notifications' unmodelled keys masked, so that printing or logging a Token cannot leak them.
 func (t Token) String() string {
 	type plain Token // no methods: formatting it does not recurse into String
 	p := plain(t)
@@ -58,6 +60,13 @@ func (t Token) String() string {
 		p.Notifications = append([]Notification(nil), p.Notifications...)
 		for i := range p.Notifications {
 			p.Notifications[i].Secret = mask(p.Notifications[i].Secret)
+			if extra := p.Notifications[i].Extra; len(extra) > 0 {
+				masked := make(map[string]json.RawMessage, len(extra))
+				for k := range extra {
+					masked[k] = json.RawMessage(`"***"`)
+				}
+				p.Notifications[i].Extra = masked
+			}
 		}
 	}
 	return fmt.Sprintf("%+v", p)
@@ -186,10 +195,7 @@ type limitsWire struct {
 	JobsPerMinuteLimit            *int64          `json:"jobsPerMinuteLimit,omitempty"`
 }
 
-var limitsFields = map[string]bool{
-	"dpmQuota": true, "dpmNotificationThreshold": true, "categoryQuota": true,
-	"categoryNotificationThreshold": true, "eventSearchesPerMinute": true, "jobsPerMinuteLimit": true,
-}
+var limitsFields = jsonKeys(reflect.TypeFor[limitsWire]())
 
 // UnmarshalJSON decodes the limits object, keeping unmodelled keys in Extra.
 func (l *Limits) UnmarshalJSON(data []byte) error {
@@ -212,27 +218,11 @@ func (l *Limits) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the set fields and every unmodelled key.
 func (l Limits) MarshalJSON() ([]byte, error) {
-	out := make(map[string]any, len(l.Extra)+6)
-	for k, v := range l.Extra {
-		out[k] = v
-	}
-	w := limitsWire{
+	return withExtra(limitsWire{
 		DPMQuota: l.DPMQuota, DPMNotificationThreshold: l.DPMNotificationThreshold,
 		CategoryQuota: l.CategoryQuota, CategoryNotificationThreshold: l.CategoryNotificationThreshold,
 		EventSearchesPerMinute: l.EventSearchesPerMinute, JobsPerMinuteLimit: l.JobsPerMinuteLimit,
-	}
-	b, err := json.Marshal(w)
-	if err != nil {
-		return nil, err
-	}
-	var known map[string]json.RawMessage
-	if err := json.Unmarshal(b, &known); err != nil {
-		return nil, err
-	}
-	for k, v := range known {
-		out[k] = v
-	}
-	return json.Marshal(out)
+	}, l.Extra)
 }
 
 // CategoryLimits are per-category quotas or thresholds, keyed on the wire by category number.
@@ -258,6 +248,46 @@ type Notification struct {
 	ResponderName  string `json:"responderName,omitempty"`
 	ResponderID    string `json:"responderId,omitempty"`
 	ResponderType  string `json:"responderType,omitempty"`
+
+	// Extra holds the keys of the API's notification object that this package does not
+	// model, such as the cc and bcc of an Email notification set in the UI, so that an update
+	// can send them back (see SameRecipient).
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// notificationWire is Notification without its methods; Extra is not encoded.
+type notificationWire Notification
+
+var notificationFields = jsonKeys(reflect.TypeFor[notificationWire]())
+
+// UnmarshalJSON decodes a notification, keeping unmodelled keys in Extra.
+func (n *Notification) UnmarshalJSON(data []byte) error {
+	known, extra, err := splitObject(data, notificationFields)
+	if err != nil {
+		return err
+	}
+	var w notificationWire
+	if err := json.Unmarshal(known, &w); err != nil {
+		return err
+	}
+	*n = Notification(w)
+	n.Extra = extra
+	return nil
+}
+
+// MarshalJSON encodes the set fields and every unmodelled key.
+func (n Notification) MarshalJSON() ([]byte, error) {
+	w := notificationWire(n)
+	w.Extra = nil
+	return withExtra(w, n.Extra)
+}
+
+// SameRecipient reports whether n and o notify the same recipient the same way: every
+// modelled field but the secret (which the API may not echo) is equal. An update carries a
+// notification's Extra over from the current one with the same recipient.
+func (n Notification) SameRecipient(o Notification) bool {
+	n.Secret, o.Secret, n.Extra, o.Extra = "", "", nil, nil
+	return reflect.DeepEqual(n, o)
 }
 
 // Permissions is a token's access control list. A nil *Permissions means admin-only.
@@ -309,6 +339,37 @@ func splitObject(data []byte, known map[string]bool) ([]byte, map[string]json.Ra
 	}
 	b, err := json.Marshal(all)
 	return b, extra, err
+}
+
+// withExtra encodes known, a struct encoded as an object, with the keys of extra added; a key
+// known also sets wins.
+func withExtra(known any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(known)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	fields := make(map[string]json.RawMessage, len(extra)+8)
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	for k, v := range extra {
+		if _, ok := fields[k]; !ok {
+			fields[k] = v
+		}
+	}
+	return json.Marshal(fields)
+}
+
+// jsonKeys is the set of JSON object keys the struct type t encodes.
+func jsonKeys(t reflect.Type) map[string]bool {
+	keys := map[string]bool{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			keys[name] = true
+		}
+	}
+	return keys
 }
 
 func deref[T any](p *T) T {

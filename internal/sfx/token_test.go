@@ -26,7 +26,9 @@ func TestTokenUnknownFieldsRoundTrip(t *testing.T) {
 	t.Parallel()
 	in := `{"name":"t","id":"I","secret":"` + testSecret + `","disabled":true,
 		"roles":[{"title":"power"}],"futureField":{"nested":[1,2,3]},
-		"limits":{"dpmQuota":10,"mtsmLimit":500,"futureLimit":"x"}}`
+		"limits":{"dpmQuota":10,"mtsmLimit":500,"futureLimit":"x"},
+		"notifications":[{"type":"Email","email":"a@example.com","cc":["b@example.com"],"bcc":["c@example.com"]},
+			{"type":"Team","team":"T"}]}`
 	var tok Token
 	if err := json.Unmarshal([]byte(in), &tok); err != nil {
 		t.Fatal(err)
@@ -47,6 +49,17 @@ func TestTokenUnknownFieldsRoundTrip(t *testing.T) {
 	limits := m["limits"].(map[string]any)
 	if limits["mtsmLimit"] != 500.0 || limits["futureLimit"] != "x" || limits["dpmQuota"] != 10.0 {
 		t.Errorf("limits = %v", limits)
+	}
+	// The cc and bcc of an Email notification (set in the UI) are not modelled and go back as they came.
+	wantNotifications := []any{
+		map[string]any{"type": "Email", "email": "a@example.com", "cc": []any{"b@example.com"}, "bcc": []any{"c@example.com"}},
+		map[string]any{"type": "Team", "team": "T"},
+	}
+	if !reflect.DeepEqual(m["notifications"], wantNotifications) {
+		t.Errorf("notifications = %#v, want %#v", m["notifications"], wantNotifications)
+	}
+	if n := tok.Notifications; len(n) != 2 || len(n[0].Extra) != 2 || n[0].Email != "a@example.com" || n[1].Extra != nil {
+		t.Errorf("Notifications = %+v", n)
 	}
 	for _, readOnly := range []string{"id", "secret", "expiry", "created", "creator", "orgId", "exceedingLimits"} {
 		if _, ok := m[readOnly]; ok {
@@ -193,9 +206,31 @@ func TestTokenFixtureFields(t *testing.T) {
 	}
 }
 
+// TestNotificationSameRecipient: an update carries a notification's unmodelled keys over
+// from the current notification with the same recipient; the secret and the keys
+// themselves do not make a different recipient, any modelled field does.
+func TestNotificationSameRecipient(t *testing.T) {
+	t.Parallel()
+	a := Notification{Type: "Webhook", CredentialID: "c", URL: "https://x", Secret: "s1", Extra: map[string]json.RawMessage{"k": json.RawMessage(`1`)}}
+	same := Notification{Type: "Webhook", CredentialID: "c", URL: "https://x"}
+	if !a.SameRecipient(same) || !same.SameRecipient(a) {
+		t.Error("the same recipient without secret and Extra is not SameRecipient")
+	}
+	for _, other := range []Notification{
+		{Type: "Webhook", CredentialID: "d", URL: "https://x"},
+		{Type: "Webhook", CredentialID: "c", URL: "https://y"},
+		{Type: "Email", CredentialID: "c", URL: "https://x"},
+	} {
+		if a.SameRecipient(other) {
+			t.Errorf("%+v is SameRecipient of %+v", other, a)
+		}
+	}
+}
+
 func TestTokenStringMasksSecrets(t *testing.T) {
 	t.Parallel()
-	tok := Token{Name: "t", Secret: testSecret, Notifications: []Notification{{Type: "Webhook", URL: "https://x", Secret: testSecret}}}
+	tok := Token{Name: "t", Secret: testSecret, Notifications: []Notification{{Type: "Webhook", URL: "https://x", Secret: testSecret,
+		Extra: map[string]json.RawMessage{"futureSecret": json.RawMessage(`"` + testSecret + `"`)}}}}
 	for _, s := range []string{tok.String(), fmt.Sprintf("%v", tok), fmt.Sprintf("%+v", &tok), fmt.Sprintf("%#v", tok)} {
 		if strings.Contains(s, testSecret) || !strings.Contains(s, "Name:t") {
 			t.Errorf("formatted token = %s", s)
