@@ -13,6 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
 )
@@ -159,6 +162,27 @@ func requireClient(c *sfx.Client, diags *diag.Diagnostics) bool {
 // getTokenByName reads the token called exactly name with GET /v2/token/{name} (the search
 // endpoint would match substrings). A missing token, or an answer for a token of another
 // name, is an error on the name attribute; it returns nil after adding any error.
+// readNamedToken is the read of the data source and the ephemeral resource: it reads the
+// token that the configuration's name attribute names and maps it as the resource does.
+// It returns nil after adding a diagnostic.
+func readNamedToken(ctx context.Context, c *sfx.Client, config tfsdk.Config, logMsg string, diags *diag.Diagnostics) *orgTokenAPIModel {
+	var name types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("name"), &name)...)
+	if diags.HasError() || !requireClient(c, diags) {
+		return nil
+	}
+	token := getTokenByName(ctx, c, name.ValueString(), diags)
+	if token == nil {
+		return nil
+	}
+	tflog.Debug(ctx, logMsg, map[string]any{"name": token.Name, "id": token.ID})
+	var m orgTokenAPIModel
+	if diags.Append(flattenToken(ctx, token, &m, nil)...); diags.HasError() {
+		return nil
+	}
+	return &m
+}
+
 func getTokenByName(ctx context.Context, c *sfx.Client, name string, diags *diag.Diagnostics) *sfx.Token {
 	token, err := c.GetToken(ctx, name)
 	switch {

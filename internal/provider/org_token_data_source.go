@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
 )
@@ -58,21 +57,7 @@ func (d *orgTokenDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *orgTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config orgTokenAPIModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
-		return
+	if state := readNamedToken(ctx, d.client, req.Config, "read org token", &resp.Diagnostics); state != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
-	name := config.Name.ValueString()
-	token := getTokenByName(ctx, d.client, name, &resp.Diagnostics)
-	if token == nil {
-		return
-	}
-	tflog.Debug(ctx, "read org token", map[string]any{"name": name, "id": token.ID})
-	var state orgTokenAPIModel
-	resp.Diagnostics.Append(flattenToken(ctx, token, &state, nil)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

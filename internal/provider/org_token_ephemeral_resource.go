@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
 )
@@ -68,20 +67,8 @@ func (e *orgTokenEphemeralResource) Configure(_ context.Context, req ephemeral.C
 }
 
 func (e *orgTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var config orgTokenEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !requireClient(e.client, &resp.Diagnostics) {
-		return
-	}
-	name := config.Name.ValueString()
-	token := getTokenByName(ctx, e.client, name, &resp.Diagnostics)
-	if token == nil {
-		return
-	}
-	tflog.Debug(ctx, "opened org token", map[string]any{"name": name, "id": token.ID})
-	var full orgTokenAPIModel
-	resp.Diagnostics.Append(flattenToken(ctx, token, &full, nil)...)
-	if resp.Diagnostics.HasError() {
+	full := readNamedToken(ctx, e.client, req.Config, "opened org token", &resp.Diagnostics)
+	if full == nil {
 		return
 	}
 	result := orgTokenEphemeralModel{Name: full.Name, Secret: full.Secret, ExpiresAt: full.ExpiresAt, Disabled: full.Disabled}

@@ -33,6 +33,14 @@ func addFault(t *testing.T, env *acctest.Env, f emulator.Fault) {
 	}
 }
 
+// tokenCount checks that the emulator holds exactly want tokens: no token lost, none made twice.
+func tokenCount(env *acctest.Env, want int) error {
+	if n := env.Emulator.TokenCount(); n != want {
+		return fmt.Errorf("the API has %d tokens, want %d", n, want)
+	}
+	return nil
+}
+
 func stateSecret(s *terraform.State) string {
 	return s.RootModule().Resources[addr].Primary.Attributes["secret"]
 }
@@ -48,8 +56,8 @@ func TestOrgToken_lostCreateResponseAdoptsTheToken(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: tokenConfig(env, fmt.Sprintf("name = %s\n description = \"adopt me\"", acctest.Quote(name))),
 			Check: func(s *terraform.State) error {
-				if n := env.Emulator.TokenCount(); n != 1 {
-					return fmt.Errorf("want exactly one token, have %d", n)
+				if err := tokenCount(env, 1); err != nil {
+					return err
 				}
 				if n := countRequests(env, emulator.RouteCreate); n != 1 {
 					return fmt.Errorf("create must not be retried: %d POSTs", n)

@@ -144,10 +144,7 @@ func TestOrgToken_readStormIsRetriedThenReportedWithoutDroppingState(t *testing.
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					if n := env.Emulator.TokenCount(); n != 1 {
-						return fmt.Errorf("want one token, have %d", n)
-					}
-					return nil
+					return tokenCount(env, 1)
 				},
 			},
 		},
@@ -244,10 +241,7 @@ func TestOrgToken_rateLimitedCreateWaitsItsTurn(t *testing.T) {
 					if len(got) != limited+1 || !slices.Equal(got[:limited], repeat(429, limited)) || got[limited]/100 != 2 {
 						return fmt.Errorf("POST answered %v, want %d answers of 429 and then a success", got, limited)
 					}
-					if n := env.Emulator.TokenCount(); n != 1 {
-						return fmt.Errorf("the API has %d tokens, want 1", n)
-					}
-					return nil
+					return tokenCount(env, 1)
 				},
 			),
 		}},
@@ -333,8 +327,8 @@ func TestOrgToken_deleteStormIsRetriedThenReportedWithoutDroppingState(t *testin
 				},
 				Config: config(1),
 				Check: func(*terraform.State) error {
-					if n := env.Emulator.TokenCount(); n != 1 {
-						return fmt.Errorf("want one token left, have %d", n)
+					if err := tokenCount(env, 1); err != nil {
+						return err
 					}
 					if _, ok := env.Emulator.Token(names[1]); ok {
 						return fmt.Errorf("%q should be deleted", names[1])
@@ -388,8 +382,8 @@ func TestOrgToken_malformedAndHTMLAnswersGiveShortDiagnostics(t *testing.T) {
 					if n := countRequests(env, emulator.RouteCreate); n != 1 {
 						return fmt.Errorf("create must not be repeated: %d POSTs", n)
 					}
-					if n := env.Emulator.TokenCount(); n != 1 {
-						return fmt.Errorf("want one token, have %d", n)
+					if err := tokenCount(env, 1); err != nil {
+						return err
 					}
 					if stateSecret(s) != env.Get(t, name).Secret {
 						return fmt.Errorf("the adopted token's secret must be in state")

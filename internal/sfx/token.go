@@ -107,12 +107,8 @@ type tokenWire struct {
 
 // UnmarshalJSON decodes an API token, tolerating nulls for every field.
 func (t *Token) UnmarshalJSON(data []byte) error {
-	known, extra, err := splitObject(data, tokenFields)
+	w, extra, err := decodeWithExtra[tokenWire](data, tokenFields)
 	if err != nil {
-		return err
-	}
-	var w tokenWire
-	if err := json.Unmarshal(known, &w); err != nil {
 		return err
 	}
 	*t = Token{
@@ -199,12 +195,8 @@ var limitsFields = jsonKeys(reflect.TypeFor[limitsWire]())
 
 // UnmarshalJSON decodes the limits object, keeping unmodelled keys in Extra.
 func (l *Limits) UnmarshalJSON(data []byte) error {
-	known, extra, err := splitObject(data, limitsFields)
+	w, extra, err := decodeWithExtra[limitsWire](data, limitsFields)
 	if err != nil {
-		return err
-	}
-	var w limitsWire
-	if err := json.Unmarshal(known, &w); err != nil {
 		return err
 	}
 	*l = Limits{
@@ -262,12 +254,8 @@ var notificationFields = jsonKeys(reflect.TypeFor[notificationWire]())
 
 // UnmarshalJSON decodes a notification, keeping unmodelled keys in Extra.
 func (n *Notification) UnmarshalJSON(data []byte) error {
-	known, extra, err := splitObject(data, notificationFields)
+	w, extra, err := decodeWithExtra[notificationWire](data, notificationFields)
 	if err != nil {
-		return err
-	}
-	var w notificationWire
-	if err := json.Unmarshal(known, &w); err != nil {
 		return err
 	}
 	*n = Notification(w)
@@ -339,6 +327,18 @@ func splitObject(data []byte, known map[string]bool) ([]byte, map[string]json.Ra
 	}
 	b, err := json.Marshal(all)
 	return b, extra, err
+}
+
+// decodeWithExtra decodes the object data into W, whose JSON keys are known, and returns the
+// other keys as they came.
+func decodeWithExtra[W any](data []byte, known map[string]bool) (W, map[string]json.RawMessage, error) {
+	var w W
+	k, extra, err := splitObject(data, known)
+	if err != nil {
+		return w, nil, err
+	}
+	err = json.Unmarshal(k, &w)
+	return w, extra, err
 }
 
 // withExtra encodes known, a struct encoded as an object, with the keys of extra added; a key
