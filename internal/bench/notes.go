@@ -65,15 +65,11 @@ func (r *report) note(kind string) string {
 		}
 		return "Against the loopback emulator a request costs well under a millisecond of waiting, so what separates the two " +
 			"providers is CPU on a machine whose " + cpuCount() + " CPUs Terraform, both providers' processes and the emulator share " +
-			"(and other work with them): " + strings.Join(rows, "; ") + ". Profiles of the signalfx provider put most of its extra CPU " +
-			"in the framework, not in the API work: its schema's validators and plan modifiers run for every resource instance in " +
-			"every plan (the no-op schema has none); and every `Get`/`Set` of the resource model goes through terraform-plugin-framework's reflection, " +
-			"which compiles a regular expression for each struct field on each call (`internal/reflect.isValidFieldName`), where " +
-			"the no-op provider copies raw values. An update pays that most: Terraform plans each token twice (in the plan and " +
-			"again during apply), and `ModifyPlan` and `Update` each decode and encode the whole model. The HTTP round trip and " +
-			"JSON decoding of a token are about a tenth of a millisecond. The gap shows where Terraform's own work per resource " +
-			"is small (plan, and applies at small N), and wall ratios on this shared machine move by ±20% between runs: compare " +
-			"the repetitions and the N=1000 rows."
+			"(and other work with them): " + strings.Join(rows, "; ") + ". What the signalfx provider does beyond the no-op one " +
+			"per token is its schema's validators (the no-op schema has none), one HTTP round trip and the JSON decoding of a " +
+			"token (see Reflection and validation below); an update also reads the token before writing it. The gap shows " +
+			"where Terraform's own work per resource is small (plan, and applies at small N), and wall ratios on this shared " +
+			"machine move by ±20% between runs: compare the repetitions and the N=1000 rows."
 	case "latency":
 		var rows []string
 		for _, c := range r.cycles {
@@ -161,12 +157,15 @@ func (r *report) writeFloors(b *strings.Builder) {
 			"is answered (`internal/provider/protocol_server.go`) and peaked at %.1f MiB.\n", mib(n.rss), z.n, mib(s.rss))
 	}
 	r.writeLogging(b)
-	p("- **Reflection and validation.** The signalfx provider's largest per-token CPU costs are the framework's, not the " +
-		"API's: the schema's validators, which run for every resource instance in every plan, and the reflection-based " +
-		"`Get`/`Set` of the resource model, which compiles a regular expression for each struct field on each call " +
-		"(terraform-plugin-framework `internal/reflect.isValidFieldName`). `ModifyPlan` therefore decodes nothing on a plan " +
-		"that changes nothing (every refresh of an unchanged token) and only `store_secret` on a create; it used to decode " +
-		"the whole plan and state every time, a tenth of the provider's CPU in a plan.\n")
+	p("- **Reflection and validation.** After the loggers, the signalfx provider's largest per-token CPU costs were the " +
+		"framework's, not the API's. The reflection-based `Get`/`Set` of a model struct reads its `tfsdk` tags on every call " +
+		"and compiles a regular expression for each field each time (terraform-plugin-framework v1.19 " +
+		"`internal/reflect.getStructTags`); the provider moves its resource models through a `types.Object` instead, with " +
+		"the field list read once (`internal/provider/model_codec.go`; a test checks it reads and writes exactly what " +
+		"`tfsdk` does). `ModifyPlan` decodes nothing on a plan that changes nothing (every refresh of an unchanged token) and " +
+		"only `store_secret` on a create. What is left above the no-op provider is the schema's validators, which run for " +
+		"every resource instance in every plan (the no-op schema has none), the HTTP round trip and the JSON decoding of " +
+		"a token, together a fraction of a millisecond per token.\n")
 	if z := r.cycleFor(0, slices.Max(r.cfg.ns)); z != nil {
 		tfd := func(op string) float64 { return summarize(z.samples[op][subjectTerraformData.name]).wall.Seconds() }
 		if tfd("plan") > 0 {
