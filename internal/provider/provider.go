@@ -106,18 +106,20 @@ func (p *signalfxProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"rate_limit_timeout_seconds": schema.Int64Attribute{
 				MarkdownDescription: "How long, in seconds, one API call keeps retrying while the API answers `429 Too Many Requests` (its rate limit). " +
 					"A 429 applies nothing, so every call is retried, creates and rotations included, after the API's `Retry-After` " +
-					"(up to `retry_wait_max_seconds`) or, without one, between `retry_wait_min_seconds` and twice that. " +
+					"(up to `retry_wait_max_seconds`) or, without one, between `retry_wait_min_seconds` and twice that, and never less than a second. " +
 					"Defaults to " + itoa(defaultRateLimitTimeout) + "; 0 disables these retries.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 3600)},
 			},
 			"retry_wait_min_seconds": schema.Int64Attribute{
-				MarkdownDescription: "Shortest wait between retries, in seconds. Defaults to " + itoa(defaultRetryWaitMin) + ".",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 300)},
+				MarkdownDescription: "Shortest wait between retries, in seconds; 0 for no minimum (the waits after failures still " +
+					"grow from one second). Defaults to " + itoa(defaultRetryWaitMin) + ".",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 300)},
 			},
 			"retry_wait_max_seconds": schema.Int64Attribute{
 				MarkdownDescription: "Longest wait between retries, in seconds; a `Retry-After` from the API is honoured up to this. " +
+					"0 retries failures at once; after a `429` the provider waits at least a second whatever the waits are set to. " +
 					"Defaults to " + itoa(defaultRetryWaitMax) + ".",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 600)},

@@ -171,7 +171,13 @@ func resolveClientConfig(m providerModel, getenv func(string) string) (sfx.Confi
 	cfg.RetryWaitMin = time.Duration(noneIfZero(intOr(m.RetryWaitMinSeconds, defaultRetryWaitMin))) * time.Second
 	cfg.RetryWaitMax = time.Duration(noneIfZero(intOr(m.RetryWaitMaxSeconds, defaultRetryWaitMax))) * time.Second
 	cfg.RateLimitTimeout = time.Duration(noneIfZero(intOr(m.RateLimitTimeout, defaultRateLimitTimeout))) * time.Second
-	if cfg.RetryWaitMin > cfg.RetryWaitMax {
+	switch {
+	case cfg.RetryWaitMin <= cfg.RetryWaitMax:
+	case m.RetryWaitMinSeconds.IsNull():
+		diags.AddAttributeError(path.Root("retry_wait_max_seconds"), "Invalid Retry Waits",
+			fmt.Sprintf("retry_wait_max_seconds is %d, below retry_wait_min_seconds, which defaults to %d: set retry_wait_min_seconds "+
+				"as well (0 for no minimum).", m.RetryWaitMaxSeconds.ValueInt64(), defaultRetryWaitMin))
+	default:
 		diags.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
 			"retry_wait_min_seconds must not be larger than retry_wait_max_seconds (which defaults to "+itoa(defaultRetryWaitMax)+").")
 	}

@@ -28,7 +28,7 @@ const stormRetries = 2
 
 // stormRateLimitTimeout is rate_limit_timeout_seconds in the storm tests: with 429s asking
 // for more than retry_wait_max_seconds (1), a call retries them for about this long.
-const stormRateLimitTimeout = 3
+const stormRateLimitTimeout = 4
 
 // stormProvider is the test provider block with the retry settings pinned, so a test can
 // count the attempts the configuration allows.
@@ -197,8 +197,8 @@ func TestOrgToken_updateStormIsRetriedThenReportedWithoutDroppingState(t *testin
 				// The failed update left the token in state, unchanged: it is still an update,
 				// not a creation, and it goes through once the API recovers.
 				PreConfig: func() {
-					// Waits of 1s within 3s: three or four attempts, far more than the
-					// stormRetries+1 a failure budget would allow... unless 429s spent it.
+					// Waits of 1s for stormRateLimitTimeout (4s): four or five attempts, more
+					// than the stormRetries+1 that 429s spending the failure budget would allow.
 					got := statuses(env, emulator.RouteUpdate, "PUT")
 					if len(got) <= stormRetries+1 || slices.ContainsFunc(got, func(s int) bool { return s != 429 }) {
 						t.Errorf("PUT answered %v, want more than %d answers of 429 and nothing else", got, stormRetries+1)
@@ -224,7 +224,7 @@ func TestOrgToken_rateLimitedCreateWaitsItsTurn(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t, "injects 429 answers")
 	name := env.Name("rate limited create")
-	const limited = stormRetries + 3
+	const limited = stormRetries + 2
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.Factories(),
 		Steps: []resource.TestStep{{

@@ -32,6 +32,8 @@ const (
 	// DefaultRateLimitTimeout is how long a call keeps retrying answers of 429 Too Many
 	// Requests.
 	DefaultRateLimitTimeout = 5 * time.Minute
+	// DefaultRateLimitMinWait is the shortest wait after a 429.
+	DefaultRateLimitMinWait = time.Second
 	// DefaultUserAgent is sent when Config.UserAgent is empty.
 	DefaultUserAgent = "terraform-provider-signalfx-sfx"
 )
@@ -67,6 +69,10 @@ type Config struct {
 	// limit any one call can meet several 429s in a row while the run as a whole progresses
 	// at the allowed rate, and counting them against RetryMax fails such a run at random.
 	RateLimitTimeout time.Duration
+	// RateLimitMinWait is the shortest wait after a 429, whatever RetryWaitMin and
+	// RetryWaitMax say, so that 429s are never retried back to back; DefaultRateLimitMinWait
+	// when zero, none when negative (for tests).
+	RateLimitMinWait time.Duration
 	// RetryWaitMin is the shortest wait between attempts; DefaultRetryWaitMin when zero, no
 	// wait when negative.
 	RetryWaitMin time.Duration
@@ -128,6 +134,7 @@ type Client struct {
 
 	retryMax         int
 	rateLimitTimeout time.Duration
+	rateLimitMinWait time.Duration
 	waitMin, waitMax time.Duration
 
 	now    func() time.Time
@@ -154,6 +161,7 @@ func New(cfg Config) (*Client, error) {
 		logger:           cfg.Logger,
 		retryMax:         cfg.RetryMax,
 		rateLimitTimeout: cfg.RateLimitTimeout,
+		rateLimitMinWait: durationOr(cfg.RateLimitMinWait, DefaultRateLimitMinWait),
 		waitMin:          cfg.RetryWaitMin,
 		waitMax:          cfg.RetryWaitMax,
 		now:              time.Now,
@@ -220,6 +228,9 @@ func durationOr(d, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+// RateLimitTimeout is how long a call keeps retrying answers of 429 (see Config).
+func (c *Client) RateLimitTimeout() time.Duration { return c.rateLimitTimeout }
 
 // CloseIdleConnections closes the idle connections of the Client's transport. Call it when
 // the Client is no longer needed.

@@ -70,7 +70,11 @@ func (e *APIError) Error() string {
 	switch {
 	case e.Attempts > 1 && e.StatusCode == http.StatusTooManyRequests:
 		// The rate-limit budget is a time, so say how long the call kept trying.
-		fmt.Fprintf(&b, " (after %d attempts in %s)", e.Attempts, e.Elapsed.Round(100*time.Millisecond))
+		elapsed := e.Elapsed.Round(100 * time.Millisecond)
+		if e.Elapsed < time.Second {
+			elapsed = e.Elapsed.Round(time.Millisecond)
+		}
+		fmt.Fprintf(&b, " (after %d attempts in %s)", e.Attempts, elapsed)
 	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}

@@ -292,35 +292,52 @@ func (st *callState) backoff(_, _ time.Duration, attempt int, resp *http.Respons
 
 // retryWait returns the wait after the attempt with zero-based index attempt.
 //
-// On 429 and 503 a Retry-After header (seconds or an HTTP date) is honored when it is at
-// most RetryWaitMax, and shortened to RetryWaitMax when longer: a Terraform run must not
-// appear to hang for a server-chosen time, and if the server is still busy the next attempt
-// gets another 429 and, once retries run out, the caller an *APIError. A 429 without a usable
-// Retry-After waits between RetryWaitMin and twice that, at random, at every attempt: it means
-// "too fast for now", not "failing", and a wait that doubled each time would idle while the
-// rate already allows requests again, and use up the retries of a long apply under a steady
-// limit. Otherwise the wait is exponential, RetryWaitMin·2^attempt capped at RetryWaitMax,
-// with "equal jitter": a random point in its upper half, never below RetryWaitMin, so
-// parallel calls spread out.
+// After a 429 see rateLimitWait. On 503 a Retry-After header (seconds or an HTTP date) is
+// honored when it is at most RetryWaitMax, and shortened to RetryWaitMax when longer: a
+// Terraform run must not appear to hang for a server-chosen time. Otherwise the wait is
+// exponential, RetryWaitMin·2^attempt capped at RetryWaitMax, with "equal jitter": a random
+// point in its upper half, never below RetryWaitMin, so parallel calls spread out. With a
+// RetryWaitMin of zero the series starts at one second (only the floor goes), so that "no
+// minimum" does not jump to RetryWaitMax; with a RetryWaitMax of zero there is no wait.
 //
 // status and header are those of the failed attempt's response (0 and nil when it got none).
 func (c *Client) retryWait(attempt, status int, header http.Header) time.Duration {
-	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+	if status == http.StatusTooManyRequests {
+		return c.rateLimitWait(header)
+	}
+	if status == http.StatusServiceUnavailable {
 		if d, ok := parseRetryAfter(header.Get("Retry-After"), c.now()); ok {
 			return min(d, c.waitMax)
 		}
 	}
-	if status == http.StatusTooManyRequests {
-		return min(c.waitMin+time.Duration(c.jitter(int64(c.waitMin)+1)), c.waitMax)
+	unit := c.waitMin
+	if unit <= 0 {
+		unit = time.Second
 	}
 	base := c.waitMax
 	if attempt >= 0 && attempt < 62 {
-		if b := c.waitMin << attempt; b>>attempt == c.waitMin && b > 0 && b < c.waitMax {
+		if b := unit << attempt; b>>attempt == unit && b > 0 && b < c.waitMax {
 			base = b
 		}
 	}
 	half := base / 2
 	return max(half+time.Duration(c.jitter(int64(base-half)+1)), c.waitMin)
+}
+
+// rateLimitWait returns the wait after a 429: the Retry-After header (seconds or an HTTP
+// date) or, without a usable one, a random wait between RetryWaitMin and twice that, capped
+// at RetryWaitMax, and never shorter than RateLimitMinWait (one second by default), whatever
+// the retry waits are set to: 429s are retried for as long as RateLimitTimeout allows, and
+// without a floor, waits set to zero would send a call's requests back to back at an API
+// that asked for fewer. The wait does not grow from attempt to attempt: a 429 means "too
+// fast for now", not "failing", and a doubling wait would idle while the rate already
+// allows requests again.
+func (c *Client) rateLimitWait(header http.Header) time.Duration {
+	d, ok := parseRetryAfter(header.Get("Retry-After"), c.now())
+	if !ok {
+		d = c.waitMin + time.Duration(c.jitter(int64(c.waitMin)+1))
+	}
+	return max(min(d, c.waitMax), c.rateLimitMinWait)
 }
 
 // parseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date. A date in the

@@ -118,6 +118,15 @@ func TestRetryWait(t *testing.T) {
 	if got := c.retryWait(100, 0, nil); got != 15*time.Second {
 		t.Errorf("huge attempt: wait %s", got)
 	}
+	// No minimum removes the floor, not the series: it still starts at a second instead of
+	// jumping to RetryWaitMax.
+	c.waitMin = 0
+	for attempt, want := range []time.Duration{500, 1000, 2000, 4000} {
+		if got := c.retryWait(attempt, 500, nil); got != want*time.Millisecond {
+			t.Errorf("RetryWaitMin 0, attempt %d: wait %s, want %s", attempt, got, want*time.Millisecond)
+		}
+	}
+	c.waitMin = time.Second
 	tests := []struct {
 		code  int
 		after string
@@ -596,7 +605,9 @@ func TestFailuresAndRateLimitHaveSeparateBudgets(t *testing.T) {
 }
 
 // TestNegativeWaitsMeanNoWait: a caller that asks for no wait between retries gets none,
-// not the defaults that zero stands for.
+// not the defaults that zero stands for, except after a 429: 429s are retried until
+// RateLimitTimeout, and must never be retried back to back (one call sent thousands of
+// requests a second that way).
 func TestNegativeWaitsMeanNoWait(t *testing.T) {
 	t.Parallel()
 	c, err := New(Config{BaseURL: "https://api.us0.signalfx.com", AuthToken: "x", RetryWaitMin: -1, RetryWaitMax: -1})
@@ -606,9 +617,14 @@ func TestNegativeWaitsMeanNoWait(t *testing.T) {
 	if c.waitMin != 0 || c.waitMax != 0 {
 		t.Errorf("waits = %s, %s; want 0, 0", c.waitMin, c.waitMax)
 	}
-	for _, status := range []int{0, 429, 500, 503} {
+	for _, status := range []int{0, 500, 503} {
 		if got := c.retryWait(3, status, http.Header{"Retry-After": {"7"}}); got != 0 {
 			t.Errorf("status %d: wait %s, want 0", status, got)
+		}
+	}
+	for _, retryAfter := range []string{"", "0", "7"} {
+		if got := c.retryWait(3, 429, http.Header{"Retry-After": {retryAfter}}); got != DefaultRateLimitMinWait {
+			t.Errorf("429 with Retry-After %q and no waits: wait %s, want the floor %s", retryAfter, got, DefaultRateLimitMinWait)
 		}
 	}
 	c, err = New(Config{BaseURL: "https://api.us0.signalfx.com", AuthToken: "x"})
