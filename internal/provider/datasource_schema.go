@@ -159,9 +159,6 @@ func requireClient(c *sfx.Client, diags *diag.Diagnostics) bool {
 	return false
 }
 
-// getTokenByName reads the token called exactly name with GET /v2/token/{name} (the search
-// endpoint would match substrings). A missing token, or an answer for a token of another
-// name, is an error on the name attribute; it returns nil after adding any error.
 // readNamedToken is the read of the data source and the ephemeral resource: it reads the
 // token that the configuration's name attribute names and maps it as the resource does.
 // It returns nil after adding a diagnostic.
@@ -183,6 +180,9 @@ func readNamedToken(ctx context.Context, c *sfx.Client, config tfsdk.Config, log
 	return &m
 }
 
+// getTokenByName reads the token called exactly name with GET /v2/token/{name} (the search
+// endpoint would match substrings). A missing token, or an answer for a token of another
+// name, is an error on the name attribute; it returns nil after adding any error.
 func getTokenByName(ctx context.Context, c *sfx.Client, name string, diags *diag.Diagnostics) *sfx.Token {
 	token, err := c.GetToken(ctx, name)
 	switch {

@@ -10,7 +10,8 @@ import (
 )
 
 // errorDetail explains an API failure in a sentence that names the token and says what to
-// do. The client's errors never carry a secret or the auth token, so they can be shown.
+// do. The client's errors never carry a secret or the auth token, so they can be shown. It
+// ends a sentence, so callers append theirs after a space.
 func errorDetail(action, name string, err error) string {
 	var apiErr *sfx.APIError
 	if errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403) {
@@ -19,11 +20,22 @@ func errorDetail(action, name string, err error) string {
 			action, name, err, envAuthToken)
 	}
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		return fmt.Sprintf("Could not %s org token %q: %s. SignalFx's rate limit held for longer than the provider's "+
-			"rate_limit_timeout_seconds (default %d) allows: raise it, lower terraform's -parallelism, or run again later.",
-			action, name, err, defaultRateLimitTimeout)
+		why := "SignalFx kept answering 429 (its rate limit) until the provider's rate_limit_timeout_seconds ran out"
+		if apiErr.Attempts <= 1 {
+			why = "The 429 (SignalFx's rate limit) was not retried: the provider's rate_limit_timeout_seconds is 0, or the run was interrupted"
+		}
+		return fmt.Sprintf("Could not %s org token %q: %s. %s: raise it, lower terraform's -parallelism, or run again later.",
+			action, name, err, why)
 	}
-	return fmt.Sprintf("Could not %s org token %q: %s", action, name, err)
+	return sentence(fmt.Sprintf("Could not %s org token %q: %s", action, name, err))
+}
+
+// sentence ends s with a full stop unless it already ends a sentence.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
 
 // importBlock is the HCL a user pastes to adopt an existing token named name.

@@ -206,15 +206,17 @@ func (r *orgTokenResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, resp.State.Schema, &plan)...)
 }
 
-// reconcileTimeout bounds the lookup that settles a create or rotation whose outcome is unknown.
+// reconcileTimeout bounds the lookup that settles a create or rotation whose outcome is
+// unknown, on top of the time the client may spend waiting out the API's rate limit.
 const reconcileTimeout = time.Minute
 
-// reconcileContext is ctx without its cancellation, bounded by reconcileTimeout. An
+// reconcileContext is ctx without its cancellation, bounded by reconcileTimeout plus the client's
+// rate-limit timeout (a lookup under a rate limit waits its turn like any other call). An
 // interrupted apply (Ctrl-C) cancels the requests in flight: a create or rotation cut off
 // that way may have been applied, and must still be looked up, or the token it made (or
 // the secret it issued) would be missing from state and the next apply could not converge.
-func reconcileContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+func (r *orgTokenResource) reconcileContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout+r.client.RateLimitTimeout())
 }
 
 // adoptAfterLostCreate looks a token up by name after a create whose outcome is unknown. A
@@ -222,22 +224,22 @@ func reconcileContext(ctx context.Context) (context.Context, context.CancelFunc)
 func (r *orgTokenResource) adoptAfterLostCreate(ctx context.Context, sent *sfx.Token, createErr error, diags *diag.Diagnostics) *sfx.Token {
 	name := sent.Name
 	tflog.Warn(ctx, "create response lost; looking the token up by name", map[string]any{"name": name, "error": createErr.Error()})
-	lookupCtx, cancel := reconcileContext(ctx)
+	lookupCtx, cancel := r.reconcileContext(ctx)
 	defer cancel()
 	found, err := r.client.GetToken(lookupCtx, name)
 	switch {
 	case sfx.IsNotFound(err):
 		diags.AddError("Unable to Create Org Token",
-			errorDetail("create", name, createErr)+". SignalFx has no token of that name, so nothing was created: apply again.")
+			errorDetail("create", name, createErr)+" SignalFx has no token of that name, so nothing was created: apply again.")
 		return nil
 	case err != nil:
 		diags.AddError("Unable to Create Org Token",
-			errorDetail("create", name, createErr)+fmt.Sprintf(". Looking the token up afterwards also failed (%s), "+
+			errorDetail("create", name, createErr)+fmt.Sprintf(" Looking the token up afterwards also failed (%s), "+
 				"so it may or may not exist: run terraform apply again, which will adopt it or report it.", err))
 		return nil
 	case !sameWritableFields(sent, found):
 		diags.AddAttributeError(path.Root("name"), "Unable to Create Org Token",
-			errorDetail("create", name, createErr)+". A token with this name now exists but differs from the configuration, "+
+			errorDetail("create", name, createErr)+" A token with this name now exists but differs from the configuration, "+
 				"so it was not adopted. If it is yours, import it:\n\n"+importBlock(name))
 		return nil
 	}
@@ -395,7 +397,7 @@ func (r *orgTokenResource) put(ctx context.Context, name string, newLifetime boo
 	if err != nil {
 		detail := errorDetail("read", name, err)
 		if sfx.IsNotFound(err) {
-			detail += ". It was deleted outside Terraform: run terraform apply again to create it."
+			detail += " It was deleted outside Terraform: run terraform apply again to create it."
 		}
 		diags.AddError("Unable to Update Org Token", detail)
 		return nil
@@ -435,16 +437,16 @@ func (r *orgTokenResource) rotate(ctx context.Context, name string, before int64
 	}
 	if !sfx.IsAmbiguous(err) {
 		diags.AddError("Unable to Rotate Org Token", errorDetail("rotate", name, err)+
-			". The secret was not rotated; the rotation stays planned for the next apply.")
+			" The secret was not rotated; the rotation stays planned for the next apply.")
 		return nil
 	}
 	tflog.Warn(ctx, "rotate response lost; reading the token to see whether it rotated", map[string]any{"name": name, "error": err.Error()})
-	lookupCtx, cancel := reconcileContext(ctx)
+	lookupCtx, cancel := r.reconcileContext(ctx)
 	defer cancel()
 	current, getErr := r.client.GetToken(lookupCtx, name)
 	if getErr != nil {
 		diags.AddError("Unable to Rotate Org Token", errorDetail("rotate", name, err)+
-			fmt.Sprintf(". Reading the token afterwards also failed (%s): run terraform apply again; "+
+			fmt.Sprintf(" Reading the token afterwards also failed (%s): run terraform apply again; "+
 				"it will refresh the secret before deciding whether to rotate.", getErr))
 		return nil
 	}
@@ -453,7 +455,7 @@ func (r *orgTokenResource) rotate(ctx context.Context, name string, before int64
 		return current
 	}
 	diags.AddError("Unable to Rotate Org Token", errorDetail("rotate", name, err)+
-		". The token's latest rotation time did not change, so the secret was not rotated; the rotation stays planned for the next apply.")
+		" The token's latest rotation time did not change, so the secret was not rotated; the rotation stays planned for the next apply.")
 	return nil
 }
 
