@@ -16,10 +16,11 @@ import (
 // and check each tag with a regular expression compiled for the purpose, per field, per
 // call (terraform-plugin-framework v1.19, internal/reflect.getStructTags): with twenty-odd
 // fields that was the largest share of the provider's own CPU in a plan or update of many
-// tokens. getModel and setModel move whole models through a types.Object instead, whose
-// attributes are the model's field values as they are, with the field list read once per
-// model type. Nested values (limits, notifications, permissions) stay attr.Values in the
-// models, so no struct reflection is left on these paths.
+// tokens. getModel and setModel move whole resource models through a types.Object instead,
+// whose attributes are the model's field values as they are, with the field list read once
+// per model type. The nested values (limits, notifications, permissions) are attr.Values in
+// the models; mapping them to and from the API still uses the framework's reflection, but
+// only for tokens that have them.
 
 // modelGetter is tfsdk.Config, tfsdk.Plan or tfsdk.State.
 type modelGetter interface {
@@ -43,32 +44,62 @@ type modelField struct {
 	typ   reflect.Type
 }
 
-var modelFieldCache sync.Map // reflect.Type → []modelField
+var modelFieldCache sync.Map // reflect.Type → fieldList
+
+type fieldList struct {
+	fields []modelField
+	err    error
+}
 
 // fieldsOf lists the tagged fields of the struct type t, those of embedded untagged structs
-// included, as the framework reads them.
-func fieldsOf(t reflect.Type) []modelField {
+// included, with the framework's rules: unexported untagged fields are skipped, and an
+// exported field without a tag, a tagged unexported field, an embedded pointer or a tag used
+// twice is an error.
+func fieldsOf(t reflect.Type) ([]modelField, error) {
 	if f, ok := modelFieldCache.Load(t); ok {
-		return f.([]modelField)
+		l := f.(fieldList)
+		return l.fields, l.err
 	}
 	var fields []modelField
-	var walk func(t reflect.Type, prefix []int)
-	walk = func(t reflect.Type, prefix []int) {
+	seen := map[string]bool{}
+	var walk func(t reflect.Type, prefix []int) error
+	walk = func(t reflect.Type, prefix []int) error {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			index := append(append([]int(nil), prefix...), i)
-			tag, ok := sf.Tag.Lookup("tfsdk")
+			tag, tagged := sf.Tag.Lookup("tfsdk")
 			switch {
-			case !ok && sf.Anonymous && sf.Type.Kind() == reflect.Struct:
-				walk(sf.Type, index)
-			case ok && tag != "-":
+			case tag == "-":
+			case !tagged && sf.Anonymous && sf.Type.Kind() == reflect.Struct:
+				if err := walk(sf.Type, index); err != nil {
+					return err
+				}
+			case !tagged && sf.Anonymous:
+				return fmt.Errorf("embedded field %s of %s is not a struct", sf.Name, t)
+			case !tagged && sf.IsExported():
+				return fmt.Errorf("field %s of %s has no tfsdk tag", sf.Name, t)
+			case !tagged:
+			case !sf.IsExported():
+				return fmt.Errorf("field %s of %s is tagged but unexported", sf.Name, t)
+			case seen[tag]:
+				return fmt.Errorf("tag %q is used twice in %s", tag, t)
+			default:
+				seen[tag] = true
 				fields = append(fields, modelField{name: tag, index: index, typ: sf.Type})
 			}
 		}
+		return nil
 	}
-	walk(t, nil)
-	modelFieldCache.Store(t, fields)
-	return fields
+	err := walk(t, nil)
+	modelFieldCache.Store(t, fieldList{fields, err})
+	return fields, err
+}
+
+// bugDiag is the diagnostic of a model that does not fit its schema.
+func bugDiag(detail string) diag.Diagnostics {
+	var d diag.Diagnostics
+	d.AddError("Provider Error", detail+" This is a bug in the provider: please report it.")
+	return d
 }
 
 // getModel reads the whole value of src into the model struct *out.
@@ -84,7 +115,11 @@ func getModel(ctx context.Context, src modelGetter, out any) diag.Diagnostics {
 	}
 	attrs := obj.Attributes()
 	v := reflect.ValueOf(out).Elem()
-	fields := fieldsOf(v.Type())
+	fields, err := fieldsOf(v.Type())
+	if err != nil {
+		return append(diags, bugDiag("The "+v.Type().String()+" model cannot be decoded: "+err.Error()+".")...)
+	}
+	// No tag is used twice, so equal counts and every field found make the same set.
 	if len(fields) != len(attrs) {
 		diags.AddError("Provider Error", fmt.Sprintf("The %s model has %d attributes and the schema %d. This is a bug in the provider: please report it.",
 			v.Type(), len(fields), len(attrs)))
@@ -112,7 +147,10 @@ func setModel(ctx context.Context, dst modelSetter, schema typed, in any) diag.D
 		return diags
 	}
 	v := reflect.ValueOf(in).Elem()
-	fields := fieldsOf(v.Type())
+	fields, err := fieldsOf(v.Type())
+	if err != nil {
+		return append(diags, bugDiag("The "+v.Type().String()+" model cannot be encoded: "+err.Error()+".")...)
+	}
 	attrs := make(map[string]attr.Value, len(fields))
 	for _, f := range fields {
 		a, ok := v.FieldByIndex(f.index).Interface().(attr.Value)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -124,4 +125,42 @@ func TestModelCodecRejectsMismatch(t *testing.T) {
 	if d := setModel(ctx, &state, state.Schema, &short); !d.HasError() {
 		t.Error("setModel of a model missing attributes succeeded")
 	}
+}
+
+// TestFieldsOfFollowsTheFrameworksRules: a model the framework would refuse is refused, not
+// half read.
+func TestFieldsOfFollowsTheFrameworksRules(t *testing.T) {
+	type inner struct {
+		A types.String `tfsdk:"a"`
+	}
+	type noTag struct {
+		A types.String
+	}
+	type unexported struct {
+		a types.String `tfsdk:"a"`
+	}
+	type twice struct {
+		A types.String `tfsdk:"a"`
+		B types.String `tfsdk:"a"`
+	}
+	type embeddedPointer struct {
+		*inner
+	}
+	type fine struct {
+		inner
+		B       types.String `tfsdk:"b"`
+		Skipped types.String `tfsdk:"-"`
+		private int
+	}
+	for _, v := range []any{noTag{}, unexported{}, twice{}, embeddedPointer{}} {
+		if _, err := fieldsOf(reflect.TypeOf(v)); err == nil {
+			t.Errorf("%T: no error", v)
+		}
+	}
+	fields, err := fieldsOf(reflect.TypeOf(fine{}))
+	if err != nil || len(fields) != 2 || fields[0].name != "a" || fields[1].name != "b" {
+		t.Errorf("fine: %+v, %v", fields, err)
+	}
+	_ = unexported{}.a
+	_ = fine{}.private
 }
