@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -50,26 +52,30 @@ type Token struct {
 	Extra map[string]json.RawMessage
 }
 
-// String formats the token with its secret, any notification secret and the values of the
-// notifications' unmodelled keys masked, so that printing or logging a Token cannot leak them.
+// String formats the token with its secret and any notification secret masked, and the
+// unmodelled fields (Extra) by their keys alone, so that printing or logging a Token cannot
+// leak a secret, whichever field holds it.
 func (t Token) String() string {
 	type plain Token // no methods: formatting it does not recurse into String
 	p := plain(t)
 	p.Secret = mask(p.Secret)
+	p.Extra = nil
+	keys := slices.Sorted(maps.Keys(t.Extra))
 	if len(p.Notifications) > 0 {
 		p.Notifications = append([]Notification(nil), p.Notifications...)
 		for i := range p.Notifications {
 			p.Notifications[i].Secret = mask(p.Notifications[i].Secret)
-			if extra := p.Notifications[i].Extra; len(extra) > 0 {
-				masked := make(map[string]json.RawMessage, len(extra))
-				for k := range extra {
-					masked[k] = json.RawMessage(`"***"`)
-				}
-				p.Notifications[i].Extra = masked
+			for _, k := range slices.Sorted(maps.Keys(p.Notifications[i].Extra)) {
+				keys = append(keys, fmt.Sprintf("notifications[%d].%s", i, k))
 			}
+			p.Notifications[i].Extra = nil
 		}
 	}
-	return fmt.Sprintf("%+v", p)
+	s := fmt.Sprintf("%+v", p)
+	if len(keys) > 0 {
+		s += fmt.Sprintf(" (unmodelled fields, values not shown: %s)", strings.Join(keys, ", "))
+	}
+	return s
 }
 
 // GoString is String for the %#v verb.

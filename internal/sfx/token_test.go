@@ -229,14 +229,23 @@ func TestNotificationSameRecipient(t *testing.T) {
 
 func TestTokenStringMasksSecrets(t *testing.T) {
 	t.Parallel()
-	tok := Token{Name: "t", Secret: testSecret, Notifications: []Notification{{Type: "Webhook", URL: "https://x", Secret: testSecret,
-		Extra: map[string]json.RawMessage{"futureSecret": json.RawMessage(`"` + testSecret + `"`)}}}}
+	raw := json.RawMessage(`"` + testSecret + `"`)
+	tok := Token{Name: "t", Secret: testSecret, Extra: map[string]json.RawMessage{"futureKey": raw},
+		Notifications: []Notification{{Type: "Webhook", URL: "https://x", Secret: testSecret,
+			Extra: map[string]json.RawMessage{"futureSecret": raw}}}}
+	// A json.RawMessage prints as its bytes in decimal: look for that form too.
+	forms := []string{testSecret, fmt.Sprintf("%d", []byte(raw)), fmt.Sprintf("%d", []byte(testSecret))}
 	for _, s := range []string{tok.String(), fmt.Sprintf("%v", tok), fmt.Sprintf("%+v", &tok), fmt.Sprintf("%#v", tok)} {
-		if strings.Contains(s, testSecret) || !strings.Contains(s, "Name:t") {
-			t.Errorf("formatted token = %s", s)
+		for _, f := range forms {
+			if strings.Contains(s, f) {
+				t.Errorf("formatted token holds the secret (as %q): %s", f, s)
+			}
+		}
+		if !strings.Contains(s, "Name:t") || !strings.Contains(s, "futureKey, notifications[0].futureSecret") {
+			t.Errorf("formatted token lacks the name or the unmodelled keys: %s", s)
 		}
 	}
-	if tok.Notifications[0].Secret != testSecret {
+	if tok.Notifications[0].Secret != testSecret || string(tok.Notifications[0].Extra["futureSecret"]) != string(raw) {
 		t.Error("String modified the token")
 	}
 }
