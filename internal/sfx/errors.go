@@ -129,9 +129,11 @@ type RequestError struct {
 	Name string
 	// Attempts is the number of attempts made, retries included.
 	Attempts int
-	// Sent reports that some attempt wrote the request to a connection, so the server may
-	// have received and applied it. It is false when every attempt failed before sending
-	// (DNS failure, connection refused, TLS failure, canceled before the first write).
+	// Sent reports that the request may have reached the server and been applied: some
+	// attempt wrote it to a connection and got no answer (or an answer, such as a 5xx, that
+	// leaves it open). It is false when every attempt failed before sending (DNS failure,
+	// connection refused, TLS failure) or was answered with a status that applies nothing,
+	// such as a 429 whose retry the caller's context then cut short.
 	Sent bool
 	// Err is the underlying error, for example a *net.OpError or context.Canceled.
 	Err error

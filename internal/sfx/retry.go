@@ -76,10 +76,10 @@ type callState struct {
 	// failures counts the retries spent from the RetryMax budget by earlier attempts;
 	// failedThis records that the current attempt is to spend one. Only the next attempt
 	// commits it, because retryablehttp may ask checkRetry twice about one attempt.
-	failures   int
-	failedThis bool
-	sentAny    atomic.Bool // some attempt wrote its request headers
-	sentThis   atomic.Bool // the current attempt wrote its request headers
+	failures     int
+	failedThis   bool
+	sentThis     atomic.Bool // the current attempt wrote its request headers
+	answeredThis bool        // the current attempt got a response
 	// priorAmbiguous records that an attempt that was then retried may have been applied.
 	priorAmbiguous bool
 
@@ -93,7 +93,6 @@ type callState struct {
 func (c *Client) do(ctx context.Context, r *request) (int, []byte, error) {
 	st := &callState{c: c, r: r, ctx: ctx}
 	trace := &httptrace.ClientTrace{WroteHeaders: func() {
-		st.sentAny.Store(true)
 		st.sentThis.Store(true)
 	}}
 	target := c.base.String() + r.path
@@ -137,6 +136,7 @@ func (c *Client) do(ctx context.Context, r *request) (int, []byte, error) {
 				st.failedThis = false
 			}
 			st.sentThis.Store(false)
+			st.answeredThis = false
 			st.logged = false
 			st.body, st.bodyErr, st.bodyRead = nil, nil, false
 		},
@@ -151,7 +151,10 @@ func (c *Client) do(ctx context.Context, r *request) (int, []byte, error) {
 		}
 		return 0, nil, &RequestError{
 			Method: r.method, Route: r.route, Name: r.name,
-			Attempts: max(st.attempts, 1), Sent: st.sentAny.Load(), Err: transportCause(err),
+			// An attempt answered 429 (or another status that applies nothing) and then cut
+			// short while waiting to retry was not applied: only an unanswered one may be.
+			Attempts: max(st.attempts, 1), Sent: st.priorAmbiguous || (st.sentThis.Load() && !st.answeredThis),
+			Err: transportCause(err),
 		}
 	}
 	if !st.bodyRead {
@@ -197,6 +200,9 @@ func (st *callState) readResponse(resp *http.Response) error {
 // checkRetry is the retryablehttp.CheckRetry of one call. It never returns an error, so
 // that retryablehttp hands back the last response or transport error unchanged.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil {
+		st.answeredThis = true
+	}
 	retry := st.shouldRetry(resp, err) && ctx.Err() == nil
 	switch {
 	case !retry:

@@ -635,3 +635,29 @@ func TestNegativeWaitsMeanNoWait(t *testing.T) {
 		t.Errorf("zero Config gave %s, %s, %s, %d; want the defaults", c.waitMin, c.waitMax, c.rateLimitTimeout, c.retryMax)
 	}
 }
+
+// TestCanceledRateLimitWaitIsNotAmbiguous: a create answered 429 and canceled (Ctrl-C)
+// while it waits to retry applied nothing, so it must not send the caller off to look for a
+// token that cannot exist (which, under the same rate limit, took minutes).
+func TestCanceledRateLimitWaitIsNotAmbiguous(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Retry-After", "20")
+		writeJSON(w, 429, `{"code":429,"message":"slow down"}`)
+	})
+	cfg := testConfig(api.URL, nil)
+	cfg.RetryWaitMax = time.Minute
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := newTestClient(t, cfg).CreateToken(ctx, &Token{Name: "t"})
+	e, ok := errors.AsType[*RequestError](err)
+	if !ok || !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %#v, want a *RequestError for the cancellation", err)
+	}
+	if e.Sent || IsAmbiguous(err) {
+		t.Errorf("Sent = %v, IsAmbiguous = %v: a 429 applied nothing", e.Sent, IsAmbiguous(err))
+	}
+	if n := api.count(); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
