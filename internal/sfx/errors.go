@@ -49,6 +49,9 @@ type APIError struct {
 	Attempts int
 	// Elapsed is the time from the start of the first attempt to the end of the last.
 	Elapsed time.Duration
+	// RateLimitTimeout is the client's budget for retrying 429s (Config.RateLimitTimeout;
+	// zero when they are not retried), so that a caller can say why a 429 was given up on.
+	RateLimitTimeout time.Duration
 	// JSONBody records that the body was a JSON object: the API's own {code,message}
 	// envelope rather than a proxy's or a wrong host's page.
 	JSONBody bool
@@ -64,8 +67,9 @@ func (e *APIError) Error() string {
 	b.WriteString(operation(e.Method, e.Route, e.Name))
 	fmt.Fprintf(&b, ": %s", statusText(e.StatusCode))
 	if e.Message != "" {
+		// The API's messages often end with a full stop; more follows here.
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(strings.TrimSuffix(e.Message, "."))
 	}
 	switch {
 	case e.Attempts > 1 && e.StatusCode == http.StatusTooManyRequests:
@@ -228,16 +232,17 @@ func newAPIError(c *Client, st *callState, resp *http.Response, body []byte) *AP
 			"; set the base URL to the API's address: " + msg)
 	}
 	return &APIError{
-		StatusCode:     resp.StatusCode,
-		Method:         st.r.method,
-		Route:          st.r.route,
-		Name:           st.r.name,
-		Message:        c.redact(msg),
-		RequestID:      c.redact(clip(cleanText(resp.Header.Get("X-Request-Id")), 100)),
-		Attempts:       st.attempts,
-		Elapsed:        c.now().Sub(st.begin),
-		JSONBody:       json.Valid(body) && jsonStartRe.Match(body) && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")),
-		priorAmbiguous: st.priorAmbiguous,
+		StatusCode:       resp.StatusCode,
+		Method:           st.r.method,
+		Route:            st.r.route,
+		Name:             st.r.name,
+		Message:          c.redact(msg),
+		RequestID:        c.redact(clip(cleanText(resp.Header.Get("X-Request-Id")), 100)),
+		Attempts:         st.attempts,
+		Elapsed:          c.now().Sub(st.begin),
+		RateLimitTimeout: c.rateLimitTimeout,
+		JSONBody:         json.Valid(body) && jsonStartRe.Match(body) && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")),
+		priorAmbiguous:   st.priorAmbiguous,
 	}
 }
 

@@ -110,12 +110,12 @@ func TestStatusHandling(t *testing.T) {
 					t.Errorf("IsUnauthorized(%v) = false", err)
 				}
 			},
-			wantInError: []string{"401 Unauthorized: Invalid token specified.", "org admin"},
+			wantInError: []string{"401 Unauthorized: Invalid token specified; hint", "org admin"},
 		},
 		{
 			name: "session error envelope", status: 401, ctype: "application/json",
 			body: `{"type":"error","status":401,"message":"The email/password combination was entered incorrectly.\nPlease try again.\n"}`, call: "get",
-			wantInError: []string{"incorrectly. Please try again."},
+			wantInError: []string{"incorrectly. Please try again; hint"},
 		},
 		{
 			name: "JSON error body without message is not quoted", status: 400, ctype: "application/json",

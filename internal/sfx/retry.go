@@ -287,6 +287,12 @@ func (st *callState) backoff(_, _ time.Duration, attempt int, resp *http.Respons
 		status, header = resp.StatusCode, resp.Header
 	}
 	wait := st.c.retryWait(attempt, status, header)
+	if status == http.StatusTooManyRequests {
+		// Retry once more when the budget ends rather than after it: a Retry-After longer
+		// than the time left would otherwise overrun rate_limit_timeout_seconds by up to
+		// RetryWaitMax.
+		wait = max(min(wait, st.c.rateLimitTimeout-st.c.now().Sub(st.begin)), 0)
+	}
 	fields := st.fields()
 	fields["wait_ms"] = wait.Milliseconds()
 	if status != 0 {

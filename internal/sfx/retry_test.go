@@ -661,3 +661,31 @@ func TestCanceledRateLimitWaitIsNotAmbiguous(t *testing.T) {
 		t.Errorf("server saw %d requests, want 1", n)
 	}
 }
+
+// TestRateLimitWaitEndsWithTheBudget: the wait after a 429 never runs past
+// RateLimitTimeout, so a long Retry-After cannot stretch the call to RetryWaitMax.
+func TestRateLimitWaitEndsWithTheBudget(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := &Client{waitMin: time.Second, waitMax: time.Minute, rateLimitTimeout: 3 * time.Second, rateLimitMinWait: time.Second,
+		now: func() time.Time { return now }, jitter: func(int64) int64 { return 0 }}
+	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"20"}}}
+	for _, tt := range []struct {
+		elapsed, want time.Duration
+	}{
+		{0, 3 * time.Second},
+		{2500 * time.Millisecond, 500 * time.Millisecond},
+		{5 * time.Second, 0},
+	} {
+		st := &callState{c: c, r: &request{method: "POST", route: "/v2/token"}, ctx: t.Context(), begin: now.Add(-tt.elapsed)}
+		if got := st.backoff(0, 0, 0, resp); got != tt.want {
+			t.Errorf("%s into a 3s budget, Retry-After 20: wait %s, want %s", tt.elapsed, got, tt.want)
+		}
+	}
+	// Far from the end of the budget the Retry-After is honoured as before.
+	c.rateLimitTimeout = time.Hour
+	st := &callState{c: c, r: &request{method: "POST", route: "/v2/token"}, ctx: t.Context(), begin: now}
+	if got := st.backoff(0, 0, 0, resp); got != 20*time.Second {
+		t.Errorf("wait %s, want the Retry-After of 20s", got)
+	}
+}

@@ -62,7 +62,7 @@ func (c *Client) SearchTokens(ctx context.Context, opts SearchOptions) (*SearchR
 		count, page, err := c.SearchPage(ctx, opts.NameContains, offset, limit)
 		res.Requests++
 		if err != nil {
-			return nil, fmt.Errorf("sfx: searching tokens (page at offset %d): %w", offset, err)
+			return nil, fmt.Errorf("search page at offset %d: %w", offset, err)
 		}
 		res.Count = count
 		for _, t := range page {

@@ -176,7 +176,7 @@ func TestSearchErrors(t *testing.T) {
 		})
 		c := newTestClient(t, testConfig(api.URL, nil))
 		_, err := c.SearchTokens(t.Context(), SearchOptions{})
-		if !IsUnauthorized(err) || !strings.Contains(err.Error(), "offset 1") || !strings.Contains(err.Error(), "Unauthorized search.") {
+		if !IsUnauthorized(err) || !strings.Contains(err.Error(), "offset 1") || !strings.Contains(err.Error(), "Unauthorized search; hint") {
 			t.Errorf("error = %v", err)
 		}
 	})
