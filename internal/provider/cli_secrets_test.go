@@ -168,6 +168,7 @@ resource "signalfx_org_token" "t" {
 		"provider.terraform-provider-signalfx", // the provider's own log lines reached the file
 		"sfx: API request attempt finished",    // the API client's subsystem, at debug level
 		"@module=signalfx.sfx",                 // ... under its own module name
+		"internal/sfx/retry.go:",               // ... naming the client's code as the caller, not the logging wrapper
 		`token_name="log secret"`,              // with the token it is about
 		"status=200", "status=400",             // and the answers, errors included
 		"Received downstream response", // terraform-plugin-go's trace lines

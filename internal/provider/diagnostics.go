@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/orgtokens/terraform-provider-signalfx/internal/sfx"
 )
@@ -20,14 +23,30 @@ func errorDetail(action, name string, err error) string {
 			action, name, err, envAuthToken)
 	}
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
-		why := "SignalFx kept answering 429 (its rate limit) until the provider's rate_limit_timeout_seconds ran out"
-		if apiErr.Attempts <= 1 {
-			why = "The 429 (SignalFx's rate limit) was not retried: the provider's rate_limit_timeout_seconds is 0, or the run was interrupted"
+		lead := sentence(fmt.Sprintf("Could not %s org token %q: %s", action, name, err))
+		switch budget := int64(apiErr.RateLimitTimeout / time.Second); {
+		case budget == 0:
+			return lead + " SignalFx's rate limit refused it, and 429s are not retried because the provider's " +
+				"rate_limit_timeout_seconds is 0: set it above 0, lower terraform's -parallelism, or run again later."
+		case apiErr.Attempts > 1:
+			return lead + fmt.Sprintf(" SignalFx's rate limit refused it for the whole of the provider's rate_limit_timeout_seconds (%d): "+
+				"raise it, lower terraform's -parallelism, or run again later.", budget)
 		}
-		return fmt.Sprintf("Could not %s org token %q: %s. %s: raise it, lower terraform's -parallelism, or run again later.",
-			action, name, err, why)
+		return lead + " SignalFx's rate limit refused it, and the run was interrupted before a retry: run again later."
 	}
-	return sentence(fmt.Sprintf("Could not %s org token %q: %s", action, name, err))
+	detail := sentence(fmt.Sprintf("Could not %s org token %q: %s", action, name, err))
+	if reqErr, ok := errors.AsType[*sfx.RequestError](err); ok && timedOut(reqErr.Err) {
+		detail += " SignalFx did not answer within the provider's timeout_seconds: raise it if the API is slow."
+	}
+	return detail
+}
+
+// timedOut reports whether err is a timeout of one attempt (not a cancellation).
+func timedOut(err error) bool {
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded)
 }
 
 // sentence ends s with a full stop unless it already ends a sentence.

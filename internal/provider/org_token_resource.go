@@ -235,7 +235,8 @@ func (r *orgTokenResource) adoptAfterLostCreate(ctx context.Context, sent *sfx.T
 	case err != nil:
 		diags.AddError("Unable to Create Org Token",
 			errorDetail("create", name, createErr)+fmt.Sprintf(" Looking the token up afterwards also failed (%s), "+
-				"so it may or may not exist: run terraform apply again, which will adopt it or report it.", err))
+				"so it may or may not exist. Run terraform apply again: if it was not created, it is created then; if it was, "+
+				"the apply stops on the name, and this block adopts the token:\n\n%s", err, importBlock(name)))
 		return nil
 	case !sameWritableFields(sent, found):
 		diags.AddAttributeError(path.Root("name"), "Unable to Create Org Token",

@@ -99,7 +99,10 @@ func TestProvider_badSettingsFailAtPlan(t *testing.T) {
 		{"api_url with /v2", `api_url = "https://api.us1.signalfx.com/v2"`, `ends with /v2`},
 		{"malformed realm", `realm = "US 1"`, `must be a SignalFx realm such as us0`},
 		{"zero timeout", `timeout_seconds = 0`, `value must be between 1 and 600`},
-		{"retry waits reversed", `retry_wait_min_seconds = 10` + "\n" + `retry_wait_max_seconds = 5`, `retry_wait_min_seconds must not be larger than retry_wait_max_seconds`},
+		{"retry waits reversed", `retry_wait_min_seconds = 10` + "\n" + `retry_wait_max_seconds = 5`, `retry_wait_min_seconds (10) must not be larger than retry_wait_max_seconds (5)`},
+		{"minimum wait above the default maximum", `retry_wait_min_seconds = 45`, `retry_wait_min_seconds is 45, above retry_wait_max_seconds, which defaults to 30: set retry_wait_max_seconds as well`},
+		{"maximum wait below the default minimum", `retry_wait_max_seconds = 0`, `retry_wait_max_seconds is 0, below retry_wait_min_seconds, which defaults to 1: set retry_wait_min_seconds as well (0 for no minimum)`},
+		{"negative rate-limit timeout", `rate_limit_timeout_seconds = -1`, `value must be between 0 and 3600`},
 		{"negative retries", `retry_max_attempts = -1`, `value must be between 0 and 20`},
 	}
 	for _, tc := range cases {

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"time"
@@ -179,7 +181,7 @@ func (d *orgTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		if !m.NameContains.IsNull() {
 			what = fmt.Sprintf("the org tokens whose names contain %q", m.NameContains.ValueString())
 		}
-		resp.Diagnostics.AddError("Unable to List Org Tokens", fmt.Sprintf("Could not list %s: %s", what, err)+listHint(err))
+		resp.Diagnostics.AddError("Unable to List Org Tokens", sentence(fmt.Sprintf("Could not list %s: %s", what, err))+listHint(err))
 		return
 	}
 	tflog.Debug(ctx, "listed org tokens", map[string]any{"count": res.Count, "fetched": len(res.Tokens), "requests": res.Requests})
@@ -222,11 +224,20 @@ func (d *orgTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// listHint says where the credentials of a refused search are set; the client's error
-// already says which kind of token the API needs.
+// listHint says what to do about a failed search: where the credentials of a refused search
+// are set (the client's error already says which kind of token the API needs), or what to
+// change when the rate limit or the timeout gave out.
 func listHint(err error) string {
-	if sfx.IsUnauthorized(err) {
-		return ". Check the provider's auth_token, or the " + envAuthToken + " environment variable."
+	apiErr, isAPI := errors.AsType[*sfx.APIError](err)
+	reqErr, isReq := errors.AsType[*sfx.RequestError](err)
+	switch {
+	case sfx.IsUnauthorized(err):
+		return " Check the provider's auth_token, or the " + envAuthToken + " environment variable."
+	case isAPI && apiErr.StatusCode == http.StatusTooManyRequests:
+		return " SignalFx's rate limit refused the search until the provider's rate_limit_timeout_seconds ran out: " +
+			"raise it, or run again later."
+	case isReq && timedOut(reqErr.Err):
+		return " SignalFx did not answer within the provider's timeout_seconds: raise it if the API is slow."
 	}
 	return ""
 }

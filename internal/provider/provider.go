@@ -134,12 +134,7 @@ func (p *signalfxProvider) ValidateConfig(ctx context.Context, req provider.Vali
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !m.RetryWaitMinSeconds.IsNull() && !m.RetryWaitMinSeconds.IsUnknown() &&
-		!m.RetryWaitMaxSeconds.IsNull() && !m.RetryWaitMaxSeconds.IsUnknown() &&
-		m.RetryWaitMinSeconds.ValueInt64() > m.RetryWaitMaxSeconds.ValueInt64() {
-		resp.Diagnostics.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
-			"retry_wait_min_seconds must not be larger than retry_wait_max_seconds.")
-	}
+	resp.Diagnostics.Append(checkRetryWaits(m)...)
 }
 
 func (p *signalfxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -171,17 +171,34 @@ func resolveClientConfig(m providerModel, getenv func(string) string) (sfx.Confi
 	cfg.RetryWaitMin = time.Duration(noneIfZero(intOr(m.RetryWaitMinSeconds, defaultRetryWaitMin))) * time.Second
 	cfg.RetryWaitMax = time.Duration(noneIfZero(intOr(m.RetryWaitMaxSeconds, defaultRetryWaitMax))) * time.Second
 	cfg.RateLimitTimeout = time.Duration(noneIfZero(intOr(m.RateLimitTimeout, defaultRateLimitTimeout))) * time.Second
+	diags.Append(checkRetryWaits(m)...)
+	return cfg, diags
+}
+
+// checkRetryWaits reports a minimum wait above the maximum, a setting left out counting as
+// its default, on the attribute that was set (both at validation and at configuration, so
+// terraform validate catches it too).
+func checkRetryWaits(m providerModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.RetryWaitMinSeconds.IsUnknown() || m.RetryWaitMaxSeconds.IsUnknown() {
+		return diags
+	}
+	lo, hi := intOr(m.RetryWaitMinSeconds, defaultRetryWaitMin), intOr(m.RetryWaitMaxSeconds, defaultRetryWaitMax)
 	switch {
-	case cfg.RetryWaitMin <= cfg.RetryWaitMax:
+	case lo <= hi:
 	case m.RetryWaitMinSeconds.IsNull():
 		diags.AddAttributeError(path.Root("retry_wait_max_seconds"), "Invalid Retry Waits",
 			fmt.Sprintf("retry_wait_max_seconds is %d, below retry_wait_min_seconds, which defaults to %d: set retry_wait_min_seconds "+
-				"as well (0 for no minimum).", m.RetryWaitMaxSeconds.ValueInt64(), defaultRetryWaitMin))
+				"as well (0 for no minimum).", hi, lo))
+	case m.RetryWaitMaxSeconds.IsNull():
+		diags.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
+			fmt.Sprintf("retry_wait_min_seconds is %d, above retry_wait_max_seconds, which defaults to %d: set retry_wait_max_seconds "+
+				"as well.", lo, hi))
 	default:
 		diags.AddAttributeError(path.Root("retry_wait_min_seconds"), "Invalid Retry Waits",
-			"retry_wait_min_seconds must not be larger than retry_wait_max_seconds (which defaults to "+itoa(defaultRetryWaitMax)+").")
+			fmt.Sprintf("retry_wait_min_seconds (%d) must not be larger than retry_wait_max_seconds (%d).", lo, hi))
 	}
-	return cfg, diags
+	return diags
 }
 
 type int64Getter interface {
@@ -217,10 +234,17 @@ func userAgent(version, terraformVersion string) string {
 // never passes secrets or the auth token in its fields.
 type clientLogger struct{}
 
+// clientLogContext adds the client's subsystem logger to ctx. Its lines name the client code
+// that logged them as their @caller, not these wrappers: two frames up, past the Logger
+// method and sfx's Client.log.
+func clientLogContext(ctx context.Context) context.Context {
+	return tflog.NewSubsystem(ctx, logSubsystem, tflog.WithAdditionalLocationOffset(2))
+}
+
 func (clientLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemDebug(tflog.NewSubsystem(ctx, logSubsystem), logSubsystem, msg, fields)
+	tflog.SubsystemDebug(clientLogContext(ctx), logSubsystem, msg, fields)
 }
 
 func (clientLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemWarn(tflog.NewSubsystem(ctx, logSubsystem), logSubsystem, msg, fields)
+	tflog.SubsystemWarn(clientLogContext(ctx), logSubsystem, msg, fields)
 }
